@@ -1,0 +1,1 @@
+"""Picture cards drawn with Pillow from installed fonts: see ``api.pictures.cards``."""

@@ -1,0 +1,41 @@
+"""Service settings, read from environment variables prefixed ``MERITKOMPIS_``.
+
+Every setting has a default that runs the service on one machine with no outside
+services: a SQLite file under ``./data`` and the local web chat at ``/chat``.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path("data")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MERITKOMPIS_", env_file=".env", extra="ignore")
+
+    data_dir: Path = DEFAULT_DATA_DIR
+    # Empty means "a SQLite file in data_dir"; see database_url_resolved.
+    database_url: str = ""
+    public_url: str = ""
+    telegram_bot_token: str = ""
+    telegram_api_base_url: str = "https://api.telegram.org"
+    default_locale: str = "sv"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # How many picture cards stay rendered in memory.
+    picture_cache_size: int = 512
+    organisation_name: str = "Meritkompis"
+
+    @cached_property
+    def database_url_resolved(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'meritkompis.sqlite3').resolve()}"
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return bool(self.telegram_bot_token)

@@ -1,0 +1,102 @@
+"""Baseline for the end-to-end benchmark: a bare PTB echo bot against the fake Bot API.
+
+Everything runs in one process on 127.0.0.1: the fake Telegram server, the real
+python-telegram-bot Application (long polling), and N simulated users who each send
+a message, wait for the echo, and send the next. The figures say what PTB plus HTTP
+on loopback cost before any Meritkompis code runs.
+
+    python -m bench.echo_bot [--chats 100] [--messages 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import time
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, ContextTypes, MessageHandler, filters
+
+from tests.fakes.telegram import FakeBotApi
+
+FIRST_CHAT_ID = 1_000_001
+REPLY_TIMEOUT = 30.0  # seconds; generous so a slow machine measures instead of failing
+
+
+async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    if message is not None and message.text is not None:
+        await message.reply_text(message.text)
+
+
+def _echo_app(api: FakeBotApi) -> Application[Any, Any, Any, Any, Any, Any]:
+    app: Application[Any, Any, Any, Any, Any, Any] = (
+        Application.builder()
+        .token(api.token)
+        .base_url(api.base_url)
+        .base_file_url(api.base_file_url)
+        # Enough to serve every chat at once; PTB's HTTP pool defaults to 256 too.
+        .concurrent_updates(256)
+        .build()
+    )
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, _echo))
+    return app
+
+
+async def _converse(api: FakeBotApi, chat_id: int, messages: int, latencies: list[float]) -> None:
+    """One user: send, wait for the echo, repeat. Latency = enqueue -> sendMessage seen."""
+    for number in range(messages):
+        update_id = api.user_sends_text(chat_id, f"meddelande {number}")
+        replies = await api.wait_for_messages(chat_id, 1, timeout=REPLY_TIMEOUT)
+        latencies.append(replies[0].time - api.update(update_id).enqueued_at)
+
+
+def _percentile(ordered: list[float], percent: float) -> float:
+    """Nearest-rank percentile of an ascending list."""
+    rank = max(1, math.ceil(percent / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+async def run_echo_baseline(n_chats: int = 100, messages_per_chat: int = 20) -> dict[str, float]:
+    """Run the echo conversation load; return throughput and update-to-reply latency."""
+    latencies: list[float] = []
+    async with FakeBotApi() as api:
+        app = _echo_app(api)
+        async with app:
+            await app.start()
+            assert app.updater is not None
+            await app.updater.start_polling(poll_interval=0)
+            try:
+                chats = range(FIRST_CHAT_ID, FIRST_CHAT_ID + n_chats)
+                started = time.perf_counter()
+                await asyncio.gather(
+                    *(_converse(api, chat, messages_per_chat, latencies) for chat in chats)
+                )
+                elapsed = time.perf_counter() - started
+            finally:
+                await app.updater.stop()
+                await app.stop()
+    ordered = sorted(latencies)
+    return {
+        "updates_per_s": len(ordered) / elapsed,
+        "p50_ms": _percentile(ordered, 50) * 1000,
+        "p95_ms": _percentile(ordered, 95) * 1000,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--chats", type=int, default=100)
+    parser.add_argument("--messages", type=int, default=20, help="messages per chat")
+    args = parser.parse_args()
+    figures = asyncio.run(run_echo_baseline(args.chats, args.messages))
+    print(f"echo baseline: {args.chats} chats x {args.messages} messages")
+    print(f"  updates/s  {figures['updates_per_s']:9.1f}")
+    print(f"  p50        {figures['p50_ms']:9.2f} ms")
+    print(f"  p95        {figures['p95_ms']:9.2f} ms")
+
+
+if __name__ == "__main__":
+    main()

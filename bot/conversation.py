@@ -1,0 +1,168 @@
+"""The one path every learner action takes, whatever channel it came through.
+
+    load state + portfolio -> dialogs.advance -> carry out actions -> save state -> render
+
+All of it happens in one database transaction, so a crash between saving an
+experience and moving the dialog on cannot leave the two out of step. If another
+worker saved the same chat first, the turn is done again on the fresh state.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from api.conversations import service as conversations
+from api.experiences import service as experiences
+from api.i18n import render, resolve_locale
+from api.learners import service as learners
+from api.skills.catalogue import Catalogue
+from api.skills.matcher import SkillMatcher
+from bot.rendering import Reply, render_say
+from dialogs import flows  # noqa: F401 - registers the steps
+from dialogs.engine import Context, advance
+from dialogs.events import Event
+from dialogs.outputs import (
+    DeleteExperience,
+    DeleteSelfCheck,
+    Forget,
+    Output,
+    SaveExperience,
+    SaveProfile,
+    Say,
+    SaveSelfCheck,
+)
+from dialogs.portfolio import EMPTY_PORTFOLIO, Portfolio
+from dialogs.texts import Text
+
+log = logging.getLogger(__name__)
+ATTEMPTS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class TurnResult:
+    replies: tuple[Reply, ...]
+    locale: str
+
+
+class ConversationService:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        catalogue: Catalogue,
+        matcher: SkillMatcher,
+    ) -> None:
+        self._sessions = session_factory
+        self._catalogue = catalogue
+        self._matcher = matcher
+
+    async def handle(
+        self, channel: str, chat_id: str, event: Event, *, language_hint: str | None = None
+    ) -> TurnResult:
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return await self._handle_once(channel, chat_id, event, language_hint)
+            except (conversations.ConversationChanged, IntegrityError):
+                # Another worker (or a double tap in the web chat) saved first: redo on
+                # the state it saved, which answers the second tap as a stale one.
+                log.info("conversation changed under us (attempt %d)", attempt)
+        raise RuntimeError("conversation kept changing")
+
+    async def _handle_once(
+        self, channel: str, chat_id: str, event: Event, language_hint: str | None
+    ) -> TurnResult:
+        async with self._sessions() as session, session.begin():
+            stored = await conversations.load(session, channel, chat_id)
+            portfolio = (
+                await experiences.load_portfolio(session, stored.learner_id)
+                if stored.learner_id
+                else EMPTY_PORTFOLIO
+            )
+            stored_locale = (stored.state or {}).get("profile", {}).get("locale")
+            locale = resolve_locale(stored_locale, language_hint)
+            context = Context(
+                catalogue=self._catalogue,
+                matcher=self._matcher,
+                portfolio=portfolio,
+                today=date.today(),
+                translate=lambda text: render(text, locale),
+            )
+            state = stored.state
+            if state is None:
+                from dialogs.engine import new_state
+
+                state = new_state()
+            new_state_, outputs = advance(state, event, context)
+            learner_id, forgotten = await self._carry_out(
+                session, stored.learner_id, outputs
+            )
+            if forgotten:
+                await conversations.forget(session, channel, chat_id)
+            else:
+                await conversations.save(
+                    session, channel, chat_id, new_state_, learner_id, stored.version
+                )
+            locale = resolve_locale(new_state_["profile"].get("locale"), language_hint)
+            if any(isinstance(o, Say) and o.summary_card for o in outputs) and learner_id:
+                portfolio = await experiences.load_portfolio(session, learner_id)
+            replies = self._render(outputs, locale, portfolio)
+        return TurnResult(replies, locale)
+
+    async def _carry_out(
+        self, session: AsyncSession, learner_id: int | None, outputs: Sequence[Output]
+    ) -> tuple[int | None, bool]:
+        forgotten = False
+        for output in outputs:
+            if isinstance(output, SaveProfile):
+                learner = await learners.save_profile(
+                    session,
+                    learner_id,
+                    locale=output.locale,
+                    more_pictures=output.more_pictures,
+                )
+                learner_id = learner.id
+            elif isinstance(output, Forget):
+                if learner_id:
+                    await learners.forget(session, learner_id)
+                learner_id, forgotten = None, True
+            elif learner_id is None:
+                # Nothing is stored for someone who has not agreed.
+                continue
+            elif isinstance(output, SaveExperience):
+                await experiences.save_experience(session, learner_id, output.experience)
+            elif isinstance(output, DeleteExperience):
+                await experiences.delete_experience(session, learner_id, output.experience_id)
+            elif isinstance(output, SaveSelfCheck):
+                await experiences.save_self_check(
+                    session, learner_id, output.skill_id, output.answers
+                )
+            elif isinstance(output, DeleteSelfCheck):
+                await experiences.delete_self_check(session, learner_id, output.skill_id)
+        return learner_id, forgotten
+
+    def _render(
+        self, outputs: Sequence[Output], locale: str, portfolio: Portfolio
+    ) -> tuple[Reply, ...]:
+        rows = self._summary_rows(portfolio, locale)
+        return tuple(render_say(o, locale, rows) for o in outputs if isinstance(o, Say))
+
+    def _summary_rows(self, portfolio: Portfolio, locale: str) -> tuple[tuple[str, str, int], ...]:
+        from dialogs.texts import N_
+
+        labels: list[tuple[str, Text, int]] = [
+            ("💼", N_("Experiences"), len(portfolio.experiences)),
+            ("🧩", N_("Skills"), portfolio.skill_count),
+            ("✅", N_("Work skills checked"), len(portfolio.self_checks)),
+        ]
+        return tuple((emoji, render(label, locale), count) for emoji, label, count in labels)
+
+
+def describe_state(state: dict[str, Any] | None) -> str:
+    """A short description for logs: the step, never the learner's words."""
+    return str((state or {}).get("at"))

@@ -1,0 +1,138 @@
+"""The python-telegram-bot Application: one handler that feeds every update to the dialogs.
+
+Usage: started by the service itself (api/app.py) when MERITKOMPIS_TELEGRAM_BOT_TOKEN
+is set. MERITKOMPIS_TELEGRAM_API_BASE_URL points it at any Bot API compatible server
+(the tests use a fake one on loopback).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import Application, ContextTypes, TypeHandler
+
+from api.i18n import render, resolve_locale
+from api.pictures.cards import render_card, render_summary_card
+from api.settings import Settings
+from bot.conversation import ConversationService
+from bot.processor import PerChatUpdateProcessor
+from bot.rendering import TELEGRAM_CAPTION_LIMIT, Card, Reply
+from bot.updates import event_from_update
+from dialogs.texts import N_
+
+log = logging.getLogger(__name__)
+CHANNEL = "telegram"
+SOMETHING_WENT_WRONG = N_(
+    "Sorry, something went wrong on my side. Your answers are saved. Please try again in a moment."
+)
+
+
+def build_application(settings: Settings, conversations: ConversationService) -> Application:  # type: ignore[type-arg]
+    base = settings.telegram_api_base_url.rstrip("/")
+    builder = (
+        Application.builder()
+        .token(settings.telegram_bot_token)
+        .base_url(f"{base}/bot")
+        .base_file_url(f"{base}/file/bot")
+        .concurrent_updates(PerChatUpdateProcessor())
+    )
+    if settings.public_url:
+        # Telegram calls our webhook route; no polling loop is needed.
+        builder = builder.updater(None)
+    application = builder.build()
+    application.bot_data["conversations"] = conversations
+    application.bot_data["photo_ids"] = {}
+    application.add_handler(TypeHandler(Update, handle_update))
+    application.add_error_handler(on_error)
+    return application
+
+
+async def handle_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    event = event_from_update(update)
+    chat = update.effective_chat
+    if event is None or chat is None:
+        return
+    tapped: Message | None = None
+    if update.callback_query is not None:
+        # Acknowledge at once so the phone stops showing the button as busy.
+        await update.callback_query.answer()
+        maybe = update.callback_query.message
+        tapped = maybe if isinstance(maybe, Message) else None
+    user = update.effective_user
+    conversations: ConversationService = context.bot_data["conversations"]
+    result = await conversations.handle(
+        CHANNEL, str(chat.id), event, language_hint=user.language_code if user else None
+    )
+    for reply in result.replies:
+        await send_reply(context, chat.id, reply, tapped)
+
+
+async def send_reply(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply, tapped: Message | None
+) -> None:
+    markup = _keyboard(reply)
+    bot = context.bot
+    if reply.replace_tapped and tapped is not None:
+        try:
+            if tapped.photo:
+                await bot.edit_message_caption(
+                    chat_id, tapped.message_id, caption=reply.text, reply_markup=markup
+                )
+            else:
+                await bot.edit_message_text(
+                    reply.text_with_emoji, chat_id, tapped.message_id, reply_markup=markup
+                )
+            return
+        except BadRequest as error:
+            if "not modified" in str(error).lower():
+                return
+            log.info("could not edit the tapped message, sending a new one: %s", error)
+    if reply.card is None:
+        await bot.send_message(chat_id, reply.text_with_emoji, reply_markup=markup)
+        return
+    fits = len(reply.text) <= TELEGRAM_CAPTION_LIMIT
+    photo_ids: dict[Card, str] = context.bot_data["photo_ids"]
+    photo: Any = photo_ids.get(reply.card) or card_png(reply.card)
+    sent = await bot.send_photo(
+        chat_id,
+        photo,
+        caption=reply.text if fits else None,
+        reply_markup=markup if fits else None,
+    )
+    if sent.photo:
+        # Telegram keeps the picture: later sends need only its id, not the bytes.
+        photo_ids[reply.card] = sent.photo[-1].file_id
+    if not fits:
+        await bot.send_message(chat_id, reply.text, reply_markup=markup)
+
+
+def card_png(card: Card) -> bytes:
+    if card.rows:
+        return render_summary_card(card.label, card.rows, rtl=card.rtl)
+    return render_card(card.emoji, card.label or None, rtl=card.rtl)
+
+
+def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in reply.buttons]
+    )
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the fault for us; tell the learner kindly, in their language, that nothing is lost."""
+    log.error("error while handling an update", exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    user = update.effective_user
+    locale = resolve_locale(user.language_code if user else None)
+    try:
+        await context.bot.send_message(
+            update.effective_chat.id, render(SOMETHING_WENT_WRONG, locale)
+        )
+    except TelegramError:
+        log.warning("could not tell the learner about the error")

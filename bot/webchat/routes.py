@@ -1,0 +1,152 @@
+"""The local web chat at ``/chat``: the same dialogs as in Telegram, in a browser.
+
+A learner is known by a random cookie; only its hash is used as the chat id. The
+page asks for the current step on load, so a reload or a restart of the service
+continues exactly where the learner was.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import secrets
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Cookie, HTTPException, Request, Response
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
+
+from api.i18n import is_rtl, resolve_locale, translations
+from api.pictures.cards import render_card, render_summary_card
+from api.templating import templates
+from bot.conversation import ConversationService
+from bot.rendering import Card, Reply
+from dialogs.events import Event
+
+CHANNEL = "web"
+COOKIE = "meritkompis_chat"
+COOKIE_MAX_AGE = 60 * 60 * 24 * 365
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+# A card's description travels in its URL; this bounds what a URL can ask us to draw.
+MAX_CARD_SPEC = 2048
+
+router = APIRouter()
+
+
+class ChatEvent(BaseModel):
+    kind: Literal["text", "tap", "resume"]
+    # Longer than any message a learner may send, so the dialog itself can answer kindly.
+    value: str = Field(default="", max_length=10_000)
+
+
+def _chat_id(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()[:40]
+
+
+def _service(request: Request) -> ConversationService:
+    return request.app.state.conversations  # type: ignore[no-any-return]
+
+
+@router.get("/chat", response_class=HTMLResponse)
+async def chat_page(
+    request: Request, meritkompis_chat: Annotated[str | None, Cookie()] = None
+) -> Response:
+    locale = resolve_locale(request.query_params.get("lang"), _accept_language(request))
+    catalog = translations(locale)
+    response = templates.TemplateResponse(
+        request,
+        "chat.html",
+        {
+            "locale": locale,
+            "dir": "rtl" if is_rtl(locale) else "ltr",
+            "gettext": catalog.gettext,
+            "pgettext": catalog.pgettext,
+        },
+    )
+    if not meritkompis_chat:
+        response.set_cookie(
+            COOKIE,
+            secrets.token_urlsafe(24),
+            max_age=COOKIE_MAX_AGE,
+            httponly=True,
+            samesite="strict",
+        )
+    return response
+
+
+@router.post("/chat/events")
+async def chat_event(
+    request: Request,
+    event: ChatEvent,
+    meritkompis_chat: Annotated[str | None, Cookie()] = None,
+) -> dict[str, Any]:
+    if not meritkompis_chat:
+        raise HTTPException(status_code=400, detail="no chat cookie; reload the page")
+    dialog_event = {
+        "text": Event.text,
+        "tap": Event.tap,
+        "resume": lambda _value: Event.resume(),
+    }[event.kind](event.value)
+    result = await _service(request).handle(
+        CHANNEL,
+        _chat_id(meritkompis_chat),
+        dialog_event,
+        language_hint=_accept_language(request),
+    )
+    return {
+        "locale": result.locale,
+        "dir": "rtl" if is_rtl(result.locale) else "ltr",
+        "messages": [_reply_json(reply) for reply in result.replies],
+    }
+
+
+@router.get("/chat/cards/{spec}.png")
+async def card(spec: str) -> Response:
+    if len(spec) > MAX_CARD_SPEC:
+        raise HTTPException(status_code=404)
+    try:
+        data = json.loads(base64.urlsafe_b64decode(spec + "=" * (-len(spec) % 4)))
+        card = Card(
+            emoji=str(data["e"])[:16],
+            label=str(data.get("l", ""))[:120],
+            rtl=bool(data.get("r")),
+            rows=tuple((str(e)[:16], str(label)[:60], int(n)) for e, label, n in data.get("s", [])[:6]),
+        )
+    except (ValueError, KeyError, TypeError, binascii.Error):
+        raise HTTPException(status_code=404) from None
+    png = (
+        render_summary_card(card.label, card.rows, rtl=card.rtl)
+        if card.rows
+        else render_card(card.emoji, card.label or None, rtl=card.rtl)
+    )
+    return Response(png, media_type="image/png", headers={"Cache-Control": "public, max-age=86400"})
+
+
+def card_url(card: Card) -> str:
+    spec = {"e": card.emoji, "l": card.label, "r": int(card.rtl), "s": [list(r) for r in card.rows]}
+    encoded = base64.urlsafe_b64encode(json.dumps(spec, ensure_ascii=False).encode()).decode()
+    return f"/chat/cards/{encoded.rstrip('=')}.png"
+
+
+def _reply_json(reply: Reply) -> dict[str, Any]:
+    return {
+        "text": reply.text,
+        "emoji": reply.emoji,
+        "alt": reply.alt,
+        "picture": card_url(reply.card) if reply.card else None,
+        "replace": reply.replace_tapped,
+        "buttons": [[{"label": b.label, "data": b.data} for b in row] for row in reply.buttons],
+    }
+
+
+def _accept_language(request: Request) -> str | None:
+    header = request.headers.get("accept-language", "")
+    first = header.split(",")[0].split(";")[0].strip()
+    return first or None
+
+
+static_files = StaticFiles(directory=STATIC_DIR)

@@ -1,0 +1,124 @@
+// The web chat: sends each tap or typed message to /chat/events and shows the answers.
+// Everything the learner reads comes from the server, already in their language.
+"use strict";
+
+(function () {
+  const log = document.getElementById("log");
+  const form = document.getElementById("composer");
+  const input = document.getElementById("message");
+  const chat = document.getElementById("chat");
+  let busy = false;
+
+  function disableOldButtons() {
+    log.querySelectorAll(".buttons button").forEach((b) => { b.disabled = true; });
+  }
+
+  function bubble(who, text) {
+    const item = document.createElement("div");
+    item.className = "msg " + who;
+    const p = document.createElement("p");
+    p.textContent = text;  // never innerHTML: the learner's words stay words
+    p.dir = "auto";
+    item.appendChild(p);
+    log.appendChild(item);
+    return item;
+  }
+
+  function buttonsFor(message) {
+    const box = document.createElement("div");
+    box.className = "buttons";
+    message.buttons.forEach((row) => {
+      const r = document.createElement("div");
+      r.className = "row";
+      row.forEach((b) => {
+        const btn = document.createElement("button");
+        btn.type = "button";
+        btn.textContent = b.label;
+        btn.dataset.value = b.data;
+        btn.addEventListener("click", () => tap(btn, b));
+        r.appendChild(btn);
+      });
+      box.appendChild(r);
+    });
+    return box;
+  }
+
+  function botMessage(message) {
+    const item = document.createElement("div");
+    item.className = "msg bot";
+    if (message.picture) {
+      const img = document.createElement("img");
+      img.src = message.picture;
+      img.alt = message.alt;
+      img.className = "card";
+      img.width = 256;
+      img.height = 256;
+      item.appendChild(img);
+    } else if (message.emoji) {
+      const pic = document.createElement("span");
+      pic.className = "emoji";
+      pic.setAttribute("role", "img");
+      pic.setAttribute("aria-label", message.alt);
+      pic.textContent = message.emoji;
+      item.appendChild(pic);
+    }
+    const p = document.createElement("p");
+    p.textContent = message.text;
+    item.appendChild(p);
+    if (message.buttons.length) item.appendChild(buttonsFor(message));
+    return item;
+  }
+
+  function show(data, tappedItem) {
+    document.documentElement.lang = data.locale;
+    document.documentElement.dir = data.dir;
+    data.messages.forEach((message) => {
+      const item = botMessage(message);
+      if (message.replace && tappedItem) {
+        tappedItem.replaceWith(item);
+        tappedItem = null;
+      } else {
+        if (message.buttons.length) disableOldButtons();
+        log.appendChild(item);
+      }
+    });
+    const last = log.lastElementChild;
+    if (last) last.scrollIntoView({ block: "end" });
+  }
+
+  async function send(kind, value, tappedItem) {
+    if (busy) return;
+    busy = true;
+    try {
+      const response = await fetch("/chat/events", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ kind: kind, value: value }),
+        credentials: "same-origin",
+      });
+      if (!response.ok) throw new Error(String(response.status));
+      show(await response.json(), tappedItem);
+    } catch (error) {
+      bubble("bot error", navigator.onLine ? chat.dataset.error : chat.dataset.offline);
+    } finally {
+      busy = false;
+    }
+  }
+
+  function tap(btn, b) {
+    const item = btn.closest(".msg");
+    bubble("me", b.label);
+    send("tap", b.data, item);
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = input.value;
+    if (!text.trim()) { input.focus(); return; }
+    bubble("me", text);
+    input.value = "";
+    send("text", text, null);
+  });
+
+  send("resume", "", null);
+})();

@@ -1,0 +1,48 @@
+"""What the learner did, independent of the channel it came through."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class EventKind(StrEnum):
+    TEXT = "text"
+    COMMAND = "command"
+    TAP = "tap"
+    # A sticker, voice message, photo, location, contact or file.
+    MEDIA = "media"
+    EDITED = "edited"
+    # Show the current step again (the web chat after a reload, a learner coming back).
+    RESUME = "resume"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    kind: EventKind
+    # The text, the command name without "/", the button's data, or the kind of media.
+    value: str = ""
+
+    @classmethod
+    def text(cls, text: str) -> Event:
+        return cls(EventKind.TEXT, text)
+
+    @classmethod
+    def command(cls, name: str) -> Event:
+        return cls(EventKind.COMMAND, name.lstrip("/").split("@", 1)[0].lower())
+
+    @classmethod
+    def tap(cls, data: str) -> Event:
+        return cls(EventKind.TAP, data)
+
+    @classmethod
+    def media(cls, kind: str) -> Event:
+        return cls(EventKind.MEDIA, kind)
+
+    @classmethod
+    def edited(cls) -> Event:
+        return cls(EventKind.EDITED)
+
+    @classmethod
+    def resume(cls) -> Event:
+        return cls(EventKind.RESUME)

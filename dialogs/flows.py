@@ -1,0 +1,10 @@
+"""Importing this module registers every flow's steps and commands with the engine."""
+
+from dialogs import (  # noqa: F401 - imported for their registrations
+    experience,
+    general_skills,
+    home,
+    onboarding,
+    review,
+    settings,
+)

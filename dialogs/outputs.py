@@ -1,0 +1,86 @@
+"""What a dialog step hands back: things to say, and things to do.
+
+``Say`` is a message for the learner; the actions are requests to the system of
+record (the driver carries them out before anything is said). Keeping both as plain
+data is what lets the engine stay free of Telegram and of the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from dialogs.texts import Text
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """A picture shown with a message: an emoji every phone shows, and words for screen readers."""
+
+    emoji: str
+    alt: Text
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    value: str
+    label: Text
+    emoji: str = ""
+    selected: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Say:
+    text: Text
+    picture: Picture | None = None
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    # Send the picture as a drawn card rather than only as an emoji in the text.
+    card: bool = False
+    # Update the message whose button was tapped instead of sending a new one.
+    replace_tapped: bool = False
+    # A summary card of the learner's portfolio rather than a single picture.
+    summary_card: bool = False
+    # Stamp for buttons, so a tap on an old message can be recognised.
+    seq: int = 0
+
+
+class Action:
+    """Something the system of record must do; carried out before anything is said."""
+
+
+@dataclass(frozen=True, slots=True)
+class SaveProfile(Action):
+    locale: str
+    more_pictures: bool
+    consented: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Forget(Action):
+    """The learner left before agreeing: nothing about them may stay stored."""
+
+
+@dataclass(frozen=True, slots=True)
+class SaveExperience(Action):
+    experience: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteExperience(Action):
+    experience_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SaveSelfCheck(Action):
+    skill_id: str
+    # outcome id -> {"level": "yes" | "help" | "not_yet", "example": str | None}
+    answers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteSelfCheck(Action):
+    skill_id: str
+
+
+Output = Say | Action

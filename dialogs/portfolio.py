@@ -1,0 +1,91 @@
+"""A read-only snapshot of what the learner has saved, handed to the dialogs.
+
+The dialogs show and edit saved items but never load them: the driver takes this
+snapshot from the system of record before each turn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dialogs.outputs import Action
+
+
+@dataclass(frozen=True, slots=True)
+class SavedSkill:
+    # A catalogue skill id, or None for a skill the learner wrote in their own words.
+    skill_id: str | None
+    own_words: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SavedExperience:
+    id: int
+    kind: str
+    area: str
+    role: str
+    place: str
+    start_year: int | None
+    start_month: int | None
+    end_year: int | None
+    end_month: int | None
+    ongoing: bool
+    tasks: tuple[str, ...]
+    description: str
+    skills: tuple[SavedSkill, ...]
+
+    def as_draft(self) -> dict[str, Any]:
+        """The experience as the experience dialog edits it."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "area": self.area,
+            "role": self.role,
+            "place": self.place,
+            "start_year": self.start_year,
+            "start_month": self.start_month,
+            "end_year": self.end_year,
+            "end_month": self.end_month,
+            "ongoing": self.ongoing,
+            "tasks": list(self.tasks),
+            "description": self.description,
+            "skills": [s.skill_id for s in self.skills if s.skill_id],
+            "own_skills": [s.own_words for s in self.skills if s.own_words],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Portfolio:
+    experiences: tuple[SavedExperience, ...] = ()
+    # general skill id -> outcome id -> {"level": ..., "example": ...}
+    self_checks: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
+
+    def experience(self, experience_id: int) -> SavedExperience | None:
+        return next((e for e in self.experiences if e.id == experience_id), None)
+
+    @property
+    def skill_count(self) -> int:
+        return sum(len(e.skills) for e in self.experiences)
+
+    def after(self, action: Action) -> Portfolio:
+        """This portfolio as it will be once ``action`` is carried out.
+
+        Lets a dialog show the result of a change in the same turn that asks for it.
+        """
+        from dialogs.outputs import DeleteExperience, DeleteSelfCheck, SaveSelfCheck
+
+        if isinstance(action, DeleteExperience):
+            kept = tuple(e for e in self.experiences if e.id != action.experience_id)
+            return replace(self, experiences=kept)
+        if isinstance(action, SaveSelfCheck):
+            return replace(self, self_checks={**self.self_checks, action.skill_id: action.answers})
+        if isinstance(action, DeleteSelfCheck):
+            checks = {k: v for k, v in self.self_checks.items() if k != action.skill_id}
+            return replace(self, self_checks=checks)
+        return self
+
+
+EMPTY_PORTFOLIO = Portfolio()

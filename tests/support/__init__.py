@@ -1,0 +1,1 @@
+"""Test infrastructure: a throw-away PostgreSQL server and headless Chromium fixtures."""
