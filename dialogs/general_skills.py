@@ -16,7 +16,7 @@ from api.skills.catalogue import Skill
 from dialogs import pictures
 from dialogs.engine import Step, Turn, register
 from dialogs.outputs import Button, Picture, SaveSelfCheck
-from dialogs.texts import Joined, Localized, N_, Text, Verbatim, pN_
+from dialogs.texts import N_, Joined, Localized, Text, Verbatim, pN_
 
 LEVELS: dict[str, tuple[str, Text]] = {
     "yes": ("👍", pN_("button", "Yes, I can")),
@@ -53,9 +53,9 @@ def _next_topic(turn: Turn) -> None:
     check.update(skill=skill_id, index=0, answers={k: dict(v) for k, v in existing.items()})
     skill = _skill(turn)
     general = turn.catalogue.general_skills()
-    number = [s.id for s in general].index(skill_id) + 1 if skill_id in {
-        s.id for s in general
-    } else 1
+    number = (
+        [s.id for s in general].index(skill_id) + 1 if skill_id in {s.id for s in general} else 1
+    )
     turn.say(
         N_("Topic {number} of {total}: {skill}")(
             number=number, total=len(general), skill=Localized(skill.name)

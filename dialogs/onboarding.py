@@ -1,7 +1,7 @@
 """Onboarding: language, a plain note on what is stored (agree or leave), and how many pictures.
 
-    /start -> language -> consent --yes--> pictures -> home.menu
-                             `--no--> everything forgotten
+/start -> language -> consent --yes--> pictures -> home.menu
+                         `--no--> everything forgotten
 """
 
 from __future__ import annotations
@@ -79,9 +79,7 @@ register(
             "your skills. Only you decide who sees them, and you can delete them at any time."
         ),
         picture=pictures.CONSENT,
-        help=N_(
-            "If you say yes, I save what you write here. If you say no, I save nothing."
-        ),
+        help=N_("If you say yes, I save what you write here. If you say no, I save nothing."),
         buttons=lambda _turn: [
             [Button("yes", pN_("button", "Yes, that is OK"), "✅")],
             [Button("no", pN_("button", "No, I want to leave"), "🚪")],
@@ -104,5 +102,3 @@ register(
         on_tap=_pictures,
     ),
 )
-
-

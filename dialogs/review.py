@@ -1,7 +1,7 @@
 """See, change and delete what is saved.
 
-    summary -> experience -> (change -> experience.confirm | delete -> are you sure?)
-            -> work skills -> topic -> (check again | delete -> are you sure?)
+summary -> experience -> (change -> experience.confirm | delete -> are you sure?)
+        -> work skills -> topic -> (check again | delete -> are you sure?)
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dialogs.experience import experience_summary
 from dialogs.general_skills import LEVELS, begin_topic
 from dialogs.outputs import Button, DeleteExperience, DeleteSelfCheck
 from dialogs.portfolio import SavedExperience
-from dialogs.texts import Joined, Localized, N_, Text, Verbatim, nN_, pN_
+from dialogs.texts import N_, Joined, Localized, Text, Verbatim, nN_, pN_
 
 
 def _summary_prompt(turn: Turn) -> Text:
@@ -35,9 +35,7 @@ def experience_label(experience: SavedExperience) -> Verbatim:
 
 
 def _summary_buttons(turn: Turn) -> list[list[Button]]:
-    rows = [
-        [Button(f"e{e.id}", experience_label(e), "💼")] for e in turn.portfolio.experiences
-    ]
+    rows = [[Button(f"e{e.id}", experience_label(e), "💼")] for e in turn.portfolio.experiences]
     rows.append([Button("checks", pN_("button", "My work skills"), "✅")])
     rows.append([Button("menu", pN_("button", "Back to the menu"), "🧭")])
     return rows
@@ -101,8 +99,9 @@ def _checks_prompt(turn: Turn) -> Text:
     for skill in turn.catalogue.general_skills():
         answers = checks.get(skill.id)
         if answers:
-            marks = "".join(LEVELS[str(a.get("level"))][0] for a in answers.values()
-                            if a.get("level") in LEVELS)
+            marks = "".join(
+                LEVELS[str(a.get("level"))][0] for a in answers.values() if a.get("level") in LEVELS
+            )
             lines.append(N_("{skill}: {marks}")(skill=Localized(skill.name), marks=marks))
     return Joined(tuple(lines))
 

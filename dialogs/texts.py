@@ -66,14 +66,14 @@ Text = Msg | Localized | Verbatim | YearMonth | Joined
 TEXT_TYPES = (Msg, Localized, Verbatim, YearMonth, Joined)
 
 
-def N_(msgid: str) -> Msg:  # noqa: N802 - the gettext convention
+def N_(msgid: str) -> Msg:
     return Msg(msgid)
 
 
-def pN_(context: str, msgid: str) -> Msg:  # noqa: N802
+def pN_(context: str, msgid: str) -> Msg:
     return Msg(msgid, context=context)
 
 
-def nN_(singular: str, plural: str) -> Msg:  # noqa: N802
+def nN_(singular: str, plural: str) -> Msg:
     """A message with plural forms; pass the count as the ``n`` param."""
     return Msg(singular, plural=plural)

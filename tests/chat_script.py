@@ -100,9 +100,7 @@ class ServiceChat:
         self.history: list[BotMessage] = []
 
     async def _handle(self, event: Event) -> list[BotMessage]:
-        result = await self.service.handle(
-            "test", self.chat_id, event, language_hint=self.language
-        )
+        result = await self.service.handle("test", self.chat_id, event, language_hint=self.language)
         messages = [
             BotMessage(
                 r.text_with_emoji,

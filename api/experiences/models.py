@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -64,7 +65,9 @@ class SelfCheckAnswer(Base):
 
     __tablename__ = "self_check_answers"
     __table_args__ = (
-        UniqueConstraint("learner_id", "skill_id", "outcome_id", name="uq_self_check_answers_outcome"),
+        UniqueConstraint(
+            "learner_id", "skill_id", "outcome_id", name="uq_self_check_answers_outcome"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

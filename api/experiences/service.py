@@ -12,8 +12,16 @@ from api.experiences.models import Experience, SelfCheckAnswer, SkillClaim
 from dialogs.portfolio import Portfolio, SavedExperience, SavedSkill
 
 EXPERIENCE_FIELDS = (
-    "kind", "area", "role", "place", "start_year", "start_month",
-    "end_year", "end_month", "ongoing", "description",
+    "kind",
+    "area",
+    "role",
+    "place",
+    "start_year",
+    "start_month",
+    "end_year",
+    "end_month",
+    "ongoing",
+    "description",
 )
 
 
@@ -88,9 +96,7 @@ async def delete_self_check(session: AsyncSession, learner_id: int, skill_id: st
 async def load_portfolio(session: AsyncSession, learner_id: int) -> Portfolio:
     experiences = (
         await session.execute(
-            select(Experience)
-            .where(Experience.learner_id == learner_id)
-            .order_by(Experience.id)
+            select(Experience).where(Experience.learner_id == learner_id).order_by(Experience.id)
         )
     ).scalars()
     answers = (

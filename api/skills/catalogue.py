@@ -276,9 +276,9 @@ _OUTCOME_FIELDS: Final = frozenset({"id", "category", "text"})
 
 
 def _parse_area(raw: object, reader: _Reader) -> Area:
-    data = reader.mapping(raw, _AREA_FIELDS)
-    area_id = reader.identifier(reader.required(data, "id"))
+    area_id = reader.identifier(reader.required(reader.mapping(raw), "id"))
     here = reader.at(f"area {area_id!r}")
+    data = here.mapping(raw, _AREA_FIELDS)
     roles = here.localised_list(here.required(data, "roles"), "roles")
     tasks = here.localised_list(here.required(data, "tasks"), "tasks")
     for what, lists in (("roles", roles), ("tasks", tasks)):
@@ -295,9 +295,9 @@ def _parse_area(raw: object, reader: _Reader) -> Area:
 
 
 def _parse_outcome(raw: object, reader: _Reader) -> Outcome:
-    data = reader.mapping(raw, _OUTCOME_FIELDS)
-    outcome_id = reader.identifier(reader.required(data, "id"), "outcome id")
+    outcome_id = reader.identifier(reader.required(reader.mapping(raw), "id"), "outcome id")
     here = reader.at(f"outcome {outcome_id!r}")
+    data = here.mapping(raw, _OUTCOME_FIELDS)
     raw_category = here.required(data, "category")
     try:
         category = Category(str(raw_category))
@@ -312,9 +312,9 @@ def _parse_outcome(raw: object, reader: _Reader) -> Outcome:
 
 
 def _parse_skill(raw: object, reader: _Reader) -> Skill:
-    data = reader.mapping(raw, _SKILL_FIELDS)
-    skill_id = reader.identifier(reader.required(data, "id"), "skill id")
+    skill_id = reader.identifier(reader.required(reader.mapping(raw), "id"), "skill id")
     here = reader.at(f"skill {skill_id!r}")
+    data = here.mapping(raw, _SKILL_FIELDS)
 
     general = data.get("general", False)
     if not isinstance(general, bool):

@@ -5,9 +5,11 @@ answered:
 
 ``search(query)``
     A short typed query ("kitchen hygine", "kökshygien", "نظافة المطبخ"). A cheap prefilter
-    picks candidate labels (whole-label ``ratio``; and, per query word, label words that are
-    close to it, start with it or contain it), and only those are scored with rapidfuzz's
-    ``WRatio``. The best label per skill wins.
+    picks candidate labels: those with a word close to a query word (``ratio``, over words of
+    a possible length only), starting with it or containing it, plus, for catalogues of up
+    to 5,000 labels, those whose whole text is close to the whole query. Only candidates are
+    scored with rapidfuzz's ``WRatio``. The best label per skill wins; a query typed without
+    å/ä/ö also meets the labels with those letters read as a/a/o.
 
 ``suggest(text)``
     A longer free text ("jag bytte bromsar och olja på bilar"). The text is cut into words,
@@ -49,6 +51,7 @@ _MAX_SUBSTRING_WORDS: Final = 64
 _MAX_CANDIDATES: Final = 200  # labels rescored with WRatio, best prefilter scores first
 _FULL_SCAN_LABELS: Final = 5000  # up to this many labels, search also compares whole labels
 _MIN_CONTAINED: Final = 4  # shortest label word found inside a compound word
+_MAX_WORD_CHARS: Final = 40  # longer "words" (pasted links, key mashing) are skipped
 _CONTAINED_SCORE: Final = 90.0
 _TERM_CUTOFF: Final = 80.0  # fuzzy score for one word of a free text
 _MIN_FUZZY_STEM: Final = 3  # shorter stems must match exactly
@@ -75,14 +78,6 @@ class _Label:
     terms: tuple[int, ...]  # ids of the stemmed content words ``suggest`` must find
 
 
-@dataclass(slots=True)
-class _Found:
-    """What ``suggest`` found for one label."""
-
-    score: float
-    terms: int
-
-
 class SkillMatcher:
     """Finds skills for typed queries and free texts; build once, query many times."""
 
@@ -91,10 +86,12 @@ class SkillMatcher:
         "_contained",
         "_folded",
         "_labels",
+        "_longest_contained",
         "_norms",
         "_term_ids",
         "_term_labels",
         "_terms",
+        "_terms_by_size",
         "_word_ends",
         "_word_labels",
         "_word_starts",
@@ -131,9 +128,7 @@ class SkillMatcher:
     # ----------------------------------------------------------------------------------
     # Index
 
-    def _build(
-        self, pairs: Iterable[tuple[str, str, str | None]], area_of: dict[str, str]
-    ) -> None:
+    def _build(self, pairs: Iterable[tuple[str, str, str | None]], area_of: dict[str, str]) -> None:
         labels: list[_Label] = []
         seen: set[tuple[str, str]] = set()
         term_ids: dict[str, int] = {}
@@ -183,6 +178,7 @@ class SkillMatcher:
         self._contained: dict[str, tuple[int, ...]] = {
             key: tuple(sorted(ids)) for key, ids in contained.items()
         }
+        self._longest_contained: int = max(map(len, self._contained), default=0)
         self._words: list[str] = sorted(word_labels)
         self._word_labels: tuple[tuple[int, ...], ...] = tuple(
             tuple(sorted(word_labels[word])) for word in self._words
@@ -196,12 +192,8 @@ class SkillMatcher:
             position += len(word) + 1
         self._word_starts: list[int] = starts
         self._word_ends: list[int] = [s + len(w) for s, w in zip(starts, self._words, strict=True)]
-        by_size: defaultdict[int, tuple[list[str], list[int]]] = defaultdict(lambda: ([], []))
-        for word_index, word in enumerate(self._words):
-            words, word_indexes = by_size[len(word)]
-            words.append(word)
-            word_indexes.append(word_index)
-        self._words_by_size: dict[int, tuple[list[str], list[int]]] = dict(by_size)
+        self._words_by_size: _BySize = _by_size(self._words)
+        self._terms_by_size: _BySize = _by_size(self._terms)
 
     # ----------------------------------------------------------------------------------
     # search
@@ -305,27 +297,11 @@ class SkillMatcher:
                 found[word_index] = score
 
         for token in set(q.split()):
-            if len(token) < 2 or token in STOPWORDS:
+            if not 2 <= len(token) <= _MAX_WORD_CHARS or token in STOPWORDS:
                 continue
             if len(token) >= 3:
-                # Only words of a length that can reach the cutoff: 2*min/(a+b) >= cutoff.
-                ratio = _WORD_PREFILTER / (200.0 - _WORD_PREFILTER)
-                shortest = math.ceil(len(token) * ratio)
-                longest = math.floor(len(token) / ratio)
-                for size in range(shortest, longest + 1):
-                    bucket = self._words_by_size.get(size)
-                    if bucket is None:
-                        continue
-                    words, word_indexes = bucket
-                    for _, score, k in process.extract(
-                        token,
-                        words,
-                        scorer=fuzz.ratio,
-                        processor=None,
-                        score_cutoff=_WORD_PREFILTER,
-                        limit=None,
-                    ):
-                        note(word_indexes[k], score)
+                for word_index, score in _close_words(token, self._words_by_size, _WORD_PREFILTER):
+                    note(word_index, score)
             # Words that start with the token (someone still typing: "kitch", "بطار").
             start = bisect.bisect_left(self._words, token)
             for word_index in range(start, min(start + _MAX_PREFIX_WORDS, len(self._words))):
@@ -357,8 +333,9 @@ class SkillMatcher:
         """Skills whose names or synonyms appear, possibly inflected or misspelt, in ``text``.
 
         Meant for a sentence or a few a learner wrote about their work. Skills are ranked by
-        how well their best label matched, then by how specific that label is and by how
-        many other skills of the same area were found too; ``score`` is 0-100.
+        how well their best label matched (the mean of its words' scores, at least
+        ``SUGGEST_CUTOFF``) plus a small bonus for a longer label, for several labels found
+        and for other skills of the same area found too; ``score`` is that sum capped at 100.
         """
         if limit <= 0 or not text:
             return []
@@ -366,7 +343,9 @@ class SkillMatcher:
         occurrences: defaultdict[int, list[tuple[float, int]]] = defaultdict(list)
         cache: dict[str, dict[int, float]] = {}
         for position, word in enumerate(words):
-            if len(word) < 2 or (word in STOPWORDS and word not in self._term_ids):
+            if not 2 <= len(word) <= _MAX_WORD_CHARS:
+                continue
+            if word in STOPWORDS and word not in self._term_ids:
                 continue
             terms = cache.get(word)
             if terms is None:
@@ -384,9 +363,9 @@ class SkillMatcher:
         candidate_labels = {i for term in best_places for i in self._term_labels[term]}
         for index in candidate_labels:
             label = self._labels[index]
-            score = _label_score(label.terms, best_places)
-            if score is not None and score >= SUGGEST_CUTOFF:
-                found[label.skill_id].append((score, len(label.terms), label.text))
+            label_score = _label_score(label.terms, best_places)
+            if label_score is not None and label_score >= SUGGEST_CUTOFF:
+                found[label.skill_id].append((label_score, len(label.terms), label.text))
         if not found:
             return []
 
@@ -420,19 +399,12 @@ class SkillMatcher:
             if exact is not None:
                 result[exact] = 100.0
             elif len(form) >= _MIN_FUZZY_STEM:
-                for _, score, term in process.extract(
-                    form,
-                    self._terms,
-                    scorer=fuzz.ratio,
-                    processor=None,
-                    score_cutoff=_TERM_CUTOFF,
-                    limit=None,
-                ):
+                for term, score in _close_words(form, self._terms_by_size, _TERM_CUTOFF):
                     if result.get(term, -1.0) < score:
                         result[term] = score
         # Compounds: "bromsbyte" holds "broms", "vinterdäck" holds "däck".
         for form in {word, *forms}:
-            for size in range(_MIN_CONTAINED, len(form)):
+            for size in range(_MIN_CONTAINED, min(len(form), self._longest_contained + 1)):
                 for key in (form[:size], form[-size:]):
                     for term in self._contained.get(key, ()):
                         if result.get(term, -1.0) < _CONTAINED_SCORE:
@@ -440,9 +412,37 @@ class SkillMatcher:
         return result
 
 
-def _label_score(
-    terms: Sequence[int], places: dict[int, list[tuple[float, int]]]
-) -> float | None:
+# Words grouped by length: length -> (words, their positions in the full list).
+_BySize = dict[int, tuple[list[str], list[int]]]
+
+
+def _by_size(words: Sequence[str]) -> _BySize:
+    groups: _BySize = {}
+    for index, word in enumerate(words):
+        texts, indexes = groups.setdefault(len(word), ([], []))
+        texts.append(word)
+        indexes.append(index)
+    return groups
+
+
+def _close_words(word: str, groups: _BySize, cutoff: float) -> Iterable[tuple[int, float]]:
+    """``(index, ratio)`` of the grouped words whose ``fuzz.ratio`` with ``word`` >= cutoff.
+
+    Only lengths that can reach the cutoff are compared: ratio <= 200*min/(a+b).
+    """
+    factor = cutoff / (200.0 - cutoff)
+    for size in range(math.ceil(len(word) * factor), math.floor(len(word) / factor) + 1):
+        group = groups.get(size)
+        if group is None:
+            continue
+        texts, indexes = group
+        for _, score, k in process.extract(
+            word, texts, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=None
+        ):
+            yield indexes[k], score
+
+
+def _label_score(terms: Sequence[int], places: dict[int, list[tuple[float, int]]]) -> float | None:
     """Mean score of a label's words when all of them occur close together, else None."""
     if any(term not in places for term in terms):
         return None

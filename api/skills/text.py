@@ -76,25 +76,29 @@ def is_arabic(word: str) -> bool:
     return bool(word) and "\u0600" <= word[0] <= "\u06ff"
 
 
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 # Function words that never identify a skill on their own (normalised forms), per language.
 STOPWORDS_BY_LOCALE: Final[dict[str, frozenset[str]]] = {
-    "sv": frozenset(
+    "sv": _word_set(
         "och i på att med som en ett det den de jag vi hen han hon man till för av om är var "
         "har hade sig sin sitt sina min mitt mina från vid under efter eller men så när där "
-        "här också mycket lite dom oss ta ut in upp kan ska kunde kunna vara varit".split()
+        "här också mycket lite dom oss ta ut in upp kan ska kunde kunna vara varit"
     ),
-    "en": frozenset(
+    "en": _word_set(
         "and or the a an of in on at to for with i we he she they my our was were is are be "
-        "been have has had did do this that from by as also very some".split()
+        "been have has had did do this that from by as also very some"
     ),
     # After normalisation: أن -> ان, على -> علي, إلى -> الي.
-    "ar": frozenset(
+    "ar": _word_set(
         "و في من الي علي عن مع ان انا نحن هو هي كان كنت ثم او هذا هذه ذلك التي الذي قد ما لا كل"
-        .split()
     ),
 }
 #: Every language's function words together, for labels and queries of unknown language.
 STOPWORDS: Final = frozenset().union(*STOPWORDS_BY_LOCALE.values())
+
 
 # Longest first; a stem keeps at least three letters.
 _LATIN_SUFFIXES: Final = (

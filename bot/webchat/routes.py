@@ -86,11 +86,12 @@ async def chat_event(
 ) -> dict[str, Any]:
     if not meritkompis_chat:
         raise HTTPException(status_code=400, detail="no chat cookie; reload the page")
-    dialog_event = {
-        "text": Event.text,
-        "tap": Event.tap,
-        "resume": lambda _value: Event.resume(),
-    }[event.kind](event.value)
+    if event.kind == "text":
+        dialog_event = Event.text(event.value)
+    elif event.kind == "tap":
+        dialog_event = Event.tap(event.value)
+    else:
+        dialog_event = Event.resume()
     result = await _service(request).handle(
         CHANNEL,
         _chat_id(meritkompis_chat),
@@ -100,7 +101,24 @@ async def chat_event(
     return {
         "locale": result.locale,
         "dir": "rtl" if is_rtl(result.locale) else "ltr",
+        "ui": page_texts(result.locale),
         "messages": [_reply_json(reply) for reply in result.replies],
+    }
+
+
+def page_texts(locale: str) -> dict[str, str]:
+    """The page's own words, so a language change mid-chat changes them too."""
+    catalog = translations(locale)
+    return {
+        "send": str(catalog.pgettext("button", "Send")),
+        "placeholder": catalog.gettext("Write here…"),
+        "label": catalog.gettext("Your message"),
+        "error": catalog.gettext(
+            "Sorry, something went wrong. Your answers are saved. Please try again in a moment."
+        ),
+        "offline": catalog.gettext(
+            "I cannot reach the service right now. Please try again in a moment."
+        ),
     }
 
 
@@ -114,7 +132,9 @@ async def card(spec: str) -> Response:
             emoji=str(data["e"])[:16],
             label=str(data.get("l", ""))[:120],
             rtl=bool(data.get("r")),
-            rows=tuple((str(e)[:16], str(label)[:60], int(n)) for e, label, n in data.get("s", [])[:6]),
+            rows=tuple(
+                (str(e)[:16], str(label)[:60], int(n)) for e, label, n in data.get("s", [])[:6]
+            ),
         )
     except (ValueError, KeyError, TypeError, binascii.Error):
         raise HTTPException(status_code=404) from None

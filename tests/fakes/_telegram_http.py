@@ -147,10 +147,24 @@ class BotApiRoutes:
 
 
 class _EmbeddedServer(uvicorn.Server):
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self._exit_requested = asyncio.Event()
+
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
         # Ctrl-C belongs to the test runner, not to a server living inside it.
         yield
+
+    async def main_loop(self) -> None:
+        # uvicorn polls should_exit every 0.1 s; tests start and stop a server each, so
+        # wait on an event instead. One tick sets the default response headers.
+        await self.on_tick(0)
+        await self._exit_requested.wait()
+
+    def request_exit(self) -> None:
+        self.should_exit = True
+        self._exit_requested.set()
 
 
 class LoopbackServer:
@@ -187,7 +201,7 @@ class LoopbackServer:
     async def stop(self) -> None:
         if self._task is None:
             return
-        self._server.should_exit = True
+        self._server.request_exit()
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
         self._task = None

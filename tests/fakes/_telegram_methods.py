@@ -38,6 +38,11 @@ _NOT_MODIFIED = (
 )
 _STALE_QUERY = "query is too old and response timeout expired or query ID is invalid"
 MEDIA_KINDS = ("photo", "document", "voice", "audio")
+_FILE_DEFAULTS = {
+    "document": ("bin", "application/octet-stream"),
+    "voice": ("ogg", "audio/ogg"),
+    "audio": ("mp3", "audio/mpeg"),
+}
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,13 @@ class BotRequest:
 
 
 Handler = Callable[[BotRequest], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class _Media:
+    data: bytes | None  # None when "sent" by URL
+    content: JsonDict  # the message fields, e.g. {"photo": [...]}
+    file_name: str | None = None
 
 
 def _int_param(params: JsonDict, name: str, default: int | None = None) -> int:
@@ -213,7 +225,8 @@ class BotApiMethods:
         kind = request.method.removeprefix("send").lower()
         chat = self.target_chat(params)
         caption = check_caption(params.get("caption"), params.get("parse_mode"))
-        data, content, file_name = self._media_content(request, kind)
+        media = self._media(request, kind)
+        content = dict(media.content)
         if caption is not None:
             content["caption"] = caption
         message = self._new_message(chat, params, content)
@@ -223,63 +236,42 @@ class BotApiMethods:
             message,
             text=None if caption is None else str(params["caption"]),
             plain=caption,
-            media={kind: data},
-            file_name=file_name,
+            media={kind: media.data},
+            file_name=media.file_name,
         )
         return message
 
-    def _media_content(
-        self, request: BotRequest, kind: str
-    ) -> tuple[bytes | None, JsonDict, str | None]:
-        """The file's bytes (None if sent by URL), the message content, the file name."""
-        files = self._world.files
+    def _media(self, request: BotRequest, kind: str) -> _Media:
+        """The file of a send* call: an upload, a file_id sent before, or a URL."""
         upload = request.files.get(kind)
+        if upload is not None:
+            return self._store(request.params, kind, upload)
         reference = request.params.get(kind)
-        if upload is None and isinstance(reference, str):
-            # A file_id from an earlier message: same file, same JSON.
-            photo_set = files.photo_set(reference) if kind == "photo" else None
-            if photo_set is not None:
-                stored = files.get(photo_set[-1]["file_id"])
-                return (stored.data if stored else None), {"photo": photo_set}, None
-            stored = files.get(reference)
-            if stored is not None:
-                return stored.data, {kind: self._file_json(stored.file_id, kind)}, stored.file_name
-            if not reference.startswith(("http://", "https://")):
-                raise bad_request("wrong file identifier/HTTP URL specified")
-        elif upload is None:
+        if not isinstance(reference, str) or not reference:
             raise bad_request(f"there is no {kind} in the request")
-        data = upload.data if upload is not None else None
-        if kind == "photo":
-            return data, {"photo": store_photo(files, data)}, None
-        file_name = upload.filename if upload is not None else str(reference).rsplit("/", 1)[-1]
-        mime = upload.content_type if upload is not None else None
-        defaults = {"voice": ("ogg", "audio/ogg"), "audio": ("mp3", "audio/mpeg")}
-        extension, default_mime = defaults.get(kind, ("bin", "application/octet-stream"))
-        if file_name and "." in file_name:
-            extension = file_name.rsplit(".", 1)[-1]
-        # PTB labels uploads it cannot guess as octet-stream; Telegram sniffs the type.
-        if not mime or mime == "application/octet-stream":
-            mime = default_mime
-        entry = file_entry(
-            files,
-            data,
-            kind=kind,
-            extension=extension,
-            mime_type=mime,
-            file_name=file_name if kind in ("document", "audio") else None,
-        )
-        if kind in ("voice", "audio"):
-            entry["duration"] = _int_param(request.params, "duration", 1)
-        for key in ("title", "performer"):
-            if kind == "audio" and key in request.params:
-                entry[key] = str(request.params[key])
-        return data, {kind: entry}, file_name
+        reused = self._reuse(kind, reference)
+        if reused is not None:
+            return reused
+        if not reference.startswith(("http://", "https://")):
+            raise bad_request("wrong file identifier/HTTP URL specified")
+        # Telegram would fetch the URL; the fake stays on loopback, so there are no bytes.
+        name = reference.rsplit("/", 1)[-1]
+        return self._store(request.params, kind, UploadedFile(name, None, b""), by_url=True)
 
-    def _file_json(self, file_id: str, kind: str) -> JsonDict:
-        stored = self._world.files.get(file_id)
-        assert stored is not None
+    def _reuse(self, kind: str, file_id: str) -> _Media | None:
+        """A file_id from an earlier message: same file, same JSON (None if unknown)."""
+        files = self._world.files
+        if kind == "photo":
+            sizes = files.photo_set(file_id)
+            if sizes is None:
+                return None
+            largest = files.get(sizes[-1]["file_id"])
+            return _Media(largest.data if largest else None, {"photo": sizes})
+        stored = files.get(file_id)
+        if stored is None or not stored.file_path.startswith(f"{kind}s/"):
+            return None
         entry: JsonDict = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id}
-        if stored.file_name and kind in ("document", "audio"):
+        if stored.file_name:
             entry["file_name"] = stored.file_name
         if stored.mime_type:
             entry["mime_type"] = stored.mime_type
@@ -287,7 +279,30 @@ class BotApiMethods:
             entry["file_size"] = len(stored.data)
         if kind in ("voice", "audio"):
             entry["duration"] = 1
-        return entry
+        return _Media(stored.data, {kind: entry}, stored.file_name)
+
+    def _store(
+        self, params: JsonDict, kind: str, upload: UploadedFile, *, by_url: bool = False
+    ) -> _Media:
+        data = None if by_url else upload.data
+        files = self._world.files
+        if kind == "photo":
+            return _Media(data, {"photo": store_photo(files, data)})
+        extension, mime = _FILE_DEFAULTS.get(kind, ("bin", "application/octet-stream"))
+        if upload.filename and "." in upload.filename:
+            extension = upload.filename.rsplit(".", 1)[-1]
+        # PTB labels uploads it cannot guess as octet-stream; Telegram sniffs the type.
+        if upload.content_type and upload.content_type != "application/octet-stream":
+            mime = upload.content_type
+        file_name = upload.filename if kind in ("document", "audio") else None
+        entry = file_entry(
+            files, data, kind=kind, extension=extension, mime_type=mime, file_name=file_name
+        )
+        if kind in ("voice", "audio"):
+            entry["duration"] = _int_param(params, "duration", 1)
+        if kind == "audio":
+            entry.update({k: str(params[k]) for k in ("title", "performer") if k in params})
+        return _Media(data, {kind: entry}, file_name)
 
     def _new_message(self, chat: ChatState, params: JsonDict, content: JsonDict) -> JsonDict:
         markup = params.get("reply_markup")

@@ -144,10 +144,10 @@ class UserActions:
         language_code: str | None = None,
         first_name: str | None = None,
     ) -> int:
+        picture = sample_png(512, 512)  # PNG bytes under a .webp name: nobody decodes them
         sticker = file_entry(
-            self._world.files, sample_png(512, 512), kind="sticker", extension="webp",
-            mime_type=None,
-        )  # fmt: skip
+            self._world.files, picture, kind="sticker", extension="webp", mime_type=None
+        )
         sticker.update(
             type="regular", width=512, height=512, is_animated=False, is_video=False, emoji=emoji
         )

@@ -26,7 +26,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Any
 
-from telegram.ext import BaseUpdateProcessor
+from telegram.ext import Application, BaseUpdateProcessor, SimpleUpdateProcessor
 
 from tests.fakes._telegram_errors import ApiError
 from tests.fakes._telegram_http import BotApiRoutes, LoopbackServer
@@ -151,18 +151,34 @@ class FakeBotApi(UserActions, BotObserver):
         """Updates not yet confirmed by the bot (getUpdates with a higher offset)."""
         return self._world.updates.pending_count
 
-    def update_processor(self, max_concurrent_updates: int = 256) -> BaseUpdateProcessor:
+    def update_processor(self, inner: BaseUpdateProcessor | int = 256) -> BaseUpdateProcessor:
         """An update processor for ``ApplicationBuilder.concurrent_updates``.
 
-        It lets the fake see when a handler has finished, so ``wait_for_reply`` waits
-        for exactly that instead of guessing from fetch time plus quiet time.
+        It wraps ``inner`` (a processor, or a concurrency for PTB's simple one) and lets
+        the fake see when each handler has finished, so ``wait_for_reply`` waits for
+        exactly that instead of guessing from fetch time plus quiet time.
         """
+        if isinstance(inner, int):
+            inner = SimpleUpdateProcessor(inner)
         self._world.tracks_handling = True
         return TrackingUpdateProcessor(
-            max_concurrent_updates,
+            inner,
             on_started=self._world.handling_started,
             on_finished=self._world.handling_finished,
         )
+
+    def track(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        """Install ``update_processor`` into an Application built elsewhere.
+
+        For apps whose builder the test does not control. Call before the app is
+        initialized; the app's own processor keeps running inside the wrapper.
+        """
+        if application.running:
+            raise RuntimeError("track() the Application before starting it")
+        current = application.update_processor
+        if not isinstance(current, TrackingUpdateProcessor):
+            # PTB 22 offers no setter; the slot is stable across 22.x (pinned <23).
+            application._update_processor = self.update_processor(current)
 
     # -- fault injection -------------------------------------------------------------
 

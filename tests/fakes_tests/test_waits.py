@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+from typing import Any
+
 import pytest
+from telegram.ext import SimpleUpdateProcessor
 
 from tests.fakes.telegram import FakeBotApi
-from tests.fakes_tests.conftest import RunningBot, running_bot
+from tests.fakes_tests.ptb_bot import RunningBot, running_bot
 
 
 async def test_wait_for_messages_keeps_a_cursor_per_chat(api: FakeBotApi, bot: RunningBot) -> None:
@@ -53,6 +57,28 @@ async def test_tracking_processor_waits_for_the_handler_to_return() -> None:
         assert record.handled_at is not None
         assert record.delivered_at is not None
         assert record.enqueued_at < record.delivered_at < record.handled_at
+
+
+class CountingProcessor(SimpleUpdateProcessor):
+    """Stands in for the bot's own processor, to show track() keeps it in charge."""
+
+    def __init__(self) -> None:
+        super().__init__(8)
+        self.seen: list[int] = []
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        self.seen.append(getattr(update, "update_id", -1))
+        await coroutine
+
+
+async def test_track_wraps_the_apps_own_processor() -> None:
+    inner = CountingProcessor()
+    async with FakeBotApi() as api, running_bot(api, inner, track=True) as bot:
+        assert bot.app.update_processor is not inner
+        update_id = api.user_sends_command(36, "/two")
+        assert [m.text for m in await api.wait_for_reply(36)] == ["del 1", "del 2"]
+        assert inner.seen == [update_id]
+        assert bot.app.concurrent_updates == 8
 
 
 async def test_wait_until_idle_spans_chats(api: FakeBotApi, bot: RunningBot) -> None:

@@ -7,7 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, EndPointNotFound, Forbidden, NetworkError, RetryAfter
 
 from tests.fakes.telegram import FakeBotApi, sample_png
-from tests.fakes_tests.conftest import BOT_PICTURE, RunningBot
+from tests.fakes_tests.ptb_bot import BOT_PICTURE, RunningBot
 
 
 async def test_text_is_echoed(api: FakeBotApi, bot: RunningBot) -> None:
@@ -169,7 +169,7 @@ async def test_telegram_rules_become_ptb_errors(api: FakeBotApi, bot: RunningBot
     api.add_user(22)
     with pytest.raises(BadRequest, match="Chat not found"):
         await ptb.send_message(999, "hej")
-    with pytest.raises(BadRequest, match="unsupported start tag \"3\""):
+    with pytest.raises(BadRequest, match='unsupported start tag "3"'):
         await ptb.send_message(22, "Jag <3 svetsning", parse_mode="HTML")
     with pytest.raises(BadRequest, match="reserved and must be escaped"):
         await ptb.send_message(22, "Klart.", parse_mode="MarkdownV2")

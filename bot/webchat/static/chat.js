@@ -69,9 +69,19 @@
     return item;
   }
 
+  function showPageTexts(ui) {
+    if (!ui) return;
+    document.getElementById("send").textContent = ui.send;
+    input.placeholder = ui.placeholder;
+    document.getElementById("message-label").textContent = ui.label;
+    chat.dataset.error = ui.error;
+    chat.dataset.offline = ui.offline;
+  }
+
   function show(data, tappedItem) {
     document.documentElement.lang = data.locale;
     document.documentElement.dir = data.dir;
+    showPageTexts(data.ui);
     data.messages.forEach((message) => {
       const item = botMessage(message);
       if (message.replace && tappedItem) {
