@@ -11,12 +11,13 @@ import base64
 import binascii
 import hashlib
 import json
+import logging
 import secrets
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Cookie, HTTPException, Request, Response
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
@@ -27,6 +28,7 @@ from bot.conversation import ConversationService
 from bot.rendering import Card, Reply
 from dialogs.events import Event
 
+log = logging.getLogger(__name__)
 CHANNEL = "web"
 COOKIE = "meritkompis_chat"
 COOKIE_MAX_AGE = 60 * 60 * 24 * 365
@@ -92,12 +94,20 @@ async def chat_event(
         dialog_event = Event.tap(event.value)
     else:
         dialog_event = Event.resume()
-    result = await _service(request).handle(
-        CHANNEL,
-        _chat_id(meritkompis_chat),
-        dialog_event,
-        language_hint=_accept_language(request),
-    )
+    try:
+        result = await _service(request).handle(
+            CHANNEL,
+            _chat_id(meritkompis_chat),
+            dialog_event,
+            language_hint=_accept_language(request),
+        )
+    except Exception:
+        # The learner's answers up to the last turn are saved; say so and let them retry.
+        log.exception("a web chat turn failed")
+        locale = resolve_locale(_accept_language(request))
+        return JSONResponse(  # type: ignore[return-value]
+            {"error": page_texts(locale)["error"]}, status_code=503
+        )
     return {
         "locale": result.locale,
         "dir": "rtl" if is_rtl(result.locale) else "ltr",

@@ -98,3 +98,25 @@ async def test_a_card_picture_is_a_png(client: httpx.AsyncClient) -> None:
 async def test_a_garbage_card_address_is_a_plain_404(client: httpx.AsyncClient) -> None:
     response = await client.get("/chat/cards/not-base64!!.png")
     assert response.status_code == 404
+
+
+async def test_when_the_database_fails_the_learner_gets_a_kind_answer_not_a_500(
+    client: httpx.AsyncClient,
+) -> None:
+    chat = WebChat(client)
+    await talk(chat, ONBOARDING_IN_ENGLISH)
+    app = client._transport.app  # type: ignore[attr-defined]
+    service = app.state.conversations
+    working = service._sessions
+
+    def broken() -> None:
+        raise ConnectionError("database is down")
+
+    service._sessions = broken
+    try:
+        response = await client.post("/chat/events", json={"kind": "text", "value": "hello"})
+        assert response.status_code == 503
+        assert "try again in a moment" in response.json()["error"]
+    finally:
+        service._sessions = working
+    await talk(chat, [("tap: Add an experience", "What kind of experience is it?")])
