@@ -150,7 +150,8 @@ def _question_tap(turn: Turn, value: str) -> None:
         turn.go("check.example", remember=False)
         return
     if value == "skip":
-        _next_topic(turn)
+        # Answers already given in this topic are kept; only the rest is skipped.
+        _finish_topic(turn)
         return
     answer = check["answers"].setdefault(outcome.id, {})
     answer["level"] = value

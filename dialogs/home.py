@@ -17,9 +17,15 @@ RESUMABLE_PREFIXES = ("experience.", "check.")
 
 def leave_to_menu(turn: Turn) -> None:
     """Go to the menu, remembering an unfinished flow so it can be continued."""
+    remember_unfinished(turn)
+    turn.go_home()
+
+
+def remember_unfinished(turn: Turn) -> None:
+    """Keep where an unfinished flow was, and how the learner got there, for "continue"."""
     if turn.at.startswith(RESUMABLE_PREFIXES):
         turn.state["resume_at"] = turn.at
-    turn.go_home()
+        turn.state["resume_history"] = list(turn.state["history"])
 
 
 def _menu_buttons(turn: Turn) -> list[list[Button]]:
@@ -40,7 +46,8 @@ def _menu_tap(turn: Turn, value: str) -> None:
         target = turn.state.get("resume_at")
         turn.state["resume_at"] = None
         if target in STEPS:
-            turn.go(str(target))
+            turn.go(str(target), remember=False)
+            turn.state["history"] = list(turn.state.pop("resume_history", None) or [])
             return
         turn.stay()
     elif value == "experience":
@@ -93,13 +100,11 @@ def _add(turn: Turn) -> None:
 
 @command("check")
 def _check(turn: Turn) -> None:
-    if turn.at.startswith(RESUMABLE_PREFIXES):
-        turn.state["resume_at"] = turn.at
+    remember_unfinished(turn)
     turn.go("check.intro")
 
 
 @command("review")
 def _review(turn: Turn) -> None:
-    if turn.at.startswith(RESUMABLE_PREFIXES):
-        turn.state["resume_at"] = turn.at
+    remember_unfinished(turn)
     turn.go("review.summary")
