@@ -13,7 +13,6 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -26,7 +25,7 @@ from api.skills.catalogue import Catalogue
 from api.skills.matcher import SkillMatcher
 from bot.rendering import Reply, render_say
 from dialogs import flows  # noqa: F401 - registers the steps
-from dialogs.engine import Context, advance
+from dialogs.engine import Context, advance, new_state
 from dialogs.events import Event
 from dialogs.outputs import (
     DeleteExperience,
@@ -39,7 +38,7 @@ from dialogs.outputs import (
     Say,
 )
 from dialogs.portfolio import EMPTY_PORTFOLIO, Portfolio
-from dialogs.texts import Text
+from dialogs.texts import N_, Text
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 3
@@ -93,20 +92,15 @@ class ConversationService:
                 today=date.today(),
                 translate=lambda text: render(text, locale),
             )
-            state = stored.state
-            if state is None:
-                from dialogs.engine import new_state
-
-                state = new_state()
-            new_state_, outputs = advance(state, event, context)
+            next_state, outputs = advance(stored.state or new_state(), event, context)
             learner_id, forgotten = await self._carry_out(session, stored.learner_id, outputs)
             if forgotten:
                 await conversations.forget(session, channel, chat_id)
             else:
                 await conversations.save(
-                    session, channel, chat_id, new_state_, learner_id, stored.version
+                    session, channel, chat_id, next_state, learner_id, stored.version
                 )
-            locale = resolve_locale(new_state_["profile"].get("locale"), language_hint)
+            locale = resolve_locale(next_state["profile"].get("locale"), language_hint)
             if any(isinstance(o, Say) and o.summary_card for o in outputs) and learner_id:
                 portfolio = await experiences.load_portfolio(session, learner_id)
             replies = self._render(outputs, locale, portfolio)
@@ -151,8 +145,6 @@ class ConversationService:
         return tuple(render_say(o, locale, rows) for o in outputs if isinstance(o, Say))
 
     def _summary_rows(self, portfolio: Portfolio, locale: str) -> tuple[tuple[str, str, int], ...]:
-        from dialogs.texts import N_
-
         labels: list[tuple[str, Text, int]] = [
             ("💼", N_("Experiences"), len(portfolio.experiences)),
             ("🧩", N_("Skills"), portfolio.skill_count),
@@ -160,7 +152,3 @@ class ConversationService:
         ]
         return tuple((emoji, render(label, locale), count) for emoji, label, count in labels)
 
-
-def describe_state(state: dict[str, Any] | None) -> str:
-    """A short description for logs: the step, never the learner's words."""
-    return str((state or {}).get("at"))

@@ -99,9 +99,9 @@ def _checks_prompt(turn: Turn) -> Text:
     for skill in turn.catalogue.general_skills():
         answers = checks.get(skill.id)
         if answers:
-            marks = "".join(
-                LEVELS[str(a.get("level"))][0] for a in answers.values() if a.get("level") in LEVELS
-            )
+            # In the catalogue's order: stored answers carry no order (JSONB sorts keys).
+            levels = [str(answers.get(o.id, {}).get("level")) for o in skill.outcomes]
+            marks = "".join(LEVELS[level][0] for level in levels if level in LEVELS)
             lines.append(N_("{skill}: {marks}")(skill=Localized(skill.name), marks=marks))
     return Joined(tuple(lines))
 
