@@ -2,9 +2,9 @@
 
 Run with ``python -m bench.bench_engine`` (``--profile`` adds a cProfile of one round).
 
-One learner's session (``bench.conversations.learner_session``: onboarding, an
-experience added by taps, one added mostly by typing, the whole general skills
-self-check; about 120 steps with help, back, stale and double taps) is played once
+One learner's session (``learner_segments``: onboarding, an experience added by
+taps, one added mostly by typing, the whole general skills self-check; about 95 steps
+with help, back, typed answers to buttons, a sticker, a stale and a double tap) is played once
 against the real catalogue and matcher, checking the step after every action. The
 events it sent are then replayed, threading the returned state, for several rounds on
 one core; the figure is the median over rounds. Before timing, one replay is compared
@@ -48,8 +48,8 @@ from dialogs.outputs import Output, Say
 from dialogs.portfolio import EMPTY_PORTFOLIO
 
 GOAL_STEPS_PER_S = 20_000
-ROUNDS = 7
-SESSIONS_PER_ROUND = 20
+ROUNDS = 9
+SESSIONS_PER_ROUND = 40
 # A fixed date, so the year buttons (and so the events) are the same on every run.
 TODAY = date(2025, 6, 16)
 

@@ -151,4 +151,3 @@ class ConversationService:
             ("✅", N_("Work skills checked"), len(portfolio.self_checks)),
         ]
         return tuple((emoji, render(label, locale), count) for emoji, label, count in labels)
-

@@ -626,6 +626,8 @@ register(
         help=N_("If you do not remember, tap I do not remember."),
         buttons=_month_rows,
         on_tap=_end_month,
+        ready=lambda turn: bool(turn.draft.get("end_year")),
+        instead="experience.end",
     ),
     Step(
         id="experience.tasks",

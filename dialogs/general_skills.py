@@ -232,6 +232,8 @@ register(
         buttons=_question_buttons,
         on_tap=_question_tap,
         on_back=_question_back,
+        ready=lambda turn: bool(_check(turn).get("skill")),
+        instead="check.intro",
     ),
     Step(
         id="check.example",
@@ -241,6 +243,8 @@ register(
         on_text=_example,
         on_back=lambda turn: turn.go("check.question", remember=False),
         max_length=500,
+        ready=lambda turn: bool(_check(turn).get("skill")),
+        instead="check.intro",
     ),
     Step(
         id="check.done",

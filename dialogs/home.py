@@ -45,6 +45,9 @@ def _menu_tap(turn: Turn, value: str) -> None:
     if value == "resume":
         target = turn.state.get("resume_at")
         turn.state["resume_at"] = None
+        if target == "check.question" and not turn.state.get("check", {}).get("skill"):
+            # The topic was finished or left meanwhile: start the self-check from its intro.
+            target = "check.intro"
         if target in STEPS:
             turn.go(str(target), remember=False)
             turn.state["history"] = list(turn.state.pop("resume_history", None) or [])
@@ -61,6 +64,9 @@ def _menu_tap(turn: Turn, value: str) -> None:
 
 
 def start_experience(turn: Turn) -> None:
+    # Back from the first question returns to where the learner came from, never into
+    # the steps of an earlier experience (whose answers this fresh draft no longer has).
+    turn.state["history"] = []
     turn.state["resume_at"] = None
     turn.state["draft"] = {"tasks": [], "skills": [], "own_skills": [], "description": ""}
     turn.go("experience.kind")
@@ -95,6 +101,10 @@ def _menu(turn: Turn) -> None:
 
 @command("add")
 def _add(turn: Turn) -> None:
+    if turn.at.startswith("experience."):
+        # Already adding one: keep its answers and ask the current question again.
+        turn.stay()
+        return
     start_experience(turn)
 
 

@@ -145,3 +145,39 @@ async def test_typing_the_answer_to_a_button_question_works(service: Conversatio
             ("something else entirely", "Please tap one of the buttons"),
         ],
     )
+
+
+async def test_add_in_the_middle_of_an_experience_keeps_it(service: ConversationService) -> None:
+    chat = ServiceChat(service)
+    await talk(chat, ONBOARDING_IN_ENGLISH)
+    await talk(chat, HOTEL_INTERNSHIP[:7])  # the end is asked
+    await talk(
+        chat,
+        [
+            ("/add", "When did it end?"),
+            ("tap: Back", "Which month did you start?"),
+            ("tap: Back", "When did you start?"),
+            ("tap: Back", "Now: Hotel Baltic"),
+        ],
+    )
+
+
+async def test_continue_after_a_finished_topic_starts_the_self_check_again(
+    service: ConversationService,
+) -> None:
+    chat = ServiceChat(service)
+    await talk(chat, ONBOARDING_IN_ENGLISH)
+    await talk(
+        chat,
+        [
+            ("tap: Check my work skills", "There are 10 topics"),
+            ("tap: Choose a topic", "Which topic"),
+            ("tap: Works safely", "Topic 7 of 10"),
+            ("tap: Skip this topic", "Well done"),
+            ("/menu", "What do you want to do?"),
+            ("/check", "There are 10 topics"),
+            ("tap: Pause", "Paused"),
+            ("tap: Continue", "Welcome back"),
+            ("tap: Back", "What do you want to do?"),
+        ],
+    )

@@ -1,0 +1,271 @@
+"""End-to-end benchmark: the real Telegram bot, many learners at once, against a bare echo bot.
+
+Run with ``python -m bench.bench_end_to_end [--chats 100] [--context-chats 10]``.
+
+Everything runs in one process on 127.0.0.1, exactly as ``bench.echo_bot`` does: the
+fake Bot API (``tests/fakes``), the real python-telegram-bot ``Application`` that the
+service builds (``bot.telegram_app.build_application``, long polling, per-chat update
+processor) with a ``ConversationService`` on a migrated SQLite file in a temporary
+folder, and N simulated learners. Each learner plays the same script (onboarding, a
+hotel internship with search, own words and a change, the first self-check topic) and
+waits for the bot's complete answer before the next action (``FakeBotApi.track`` says
+when the handler has returned).
+
+Latency is measured as ``bench.echo_bot`` does: update enqueued -> first bot message
+(send or edit) seen by the fake. The time to the complete answer is printed too. The
+echo bot runs with the same number of chats and messages in the same run, taking
+turns with ours for ``--repeats`` rounds; the figures are medians over the rounds and
+the throughput goal is the median of the per-round ratios ours/echo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from api.db.engine import create_engine, create_session_factory
+from api.db.migrate import upgrade
+from api.settings import Settings
+from api.skills.catalogue import Catalogue, default_catalogue
+from api.skills.matcher import SkillMatcher
+from bench.conversations import HOTEL_INTERNSHIP, ONBOARDING, Line, Player, ScriptError, self_check
+from bench.echo_bot import run_echo_baseline
+from bench.report import percentile, verdict
+from bot.conversation import ConversationService
+from bot.telegram_app import build_application
+from dialogs.events import EventKind
+from tests.fakes.telegram import FakeBotApi
+
+CHATS = 100
+CONTEXT_CHATS = 10
+REPEATS = 3
+FIRST_CHAT_ID = 2_000_001
+LANGUAGE = "en"
+REPLY_TIMEOUT = 30.0  # seconds for one answer; generous, so a slow machine measures
+RUN_TIMEOUT = 300.0  # seconds for one whole run
+GOAL_THROUGHPUT_RATIO = 0.5
+GOAL_P95_MS = 50.0
+
+
+def script(catalogue: Catalogue) -> list[Line]:
+    """One learner's actions: every one gets at least one message back (no double taps)."""
+    return [*ONBOARDING, *HOTEL_INTERNSHIP, *self_check(catalogue, topics=1)]
+
+
+@dataclass
+class Figures:
+    updates: int = 0
+    seconds: float = 0.0
+    first_ms: list[float] = field(default_factory=list)  # update -> first bot message
+    done_ms: list[float] = field(default_factory=list)  # update -> handler finished
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def updates_per_s(self) -> float:
+        return self.updates / self.seconds if self.seconds else 0.0
+
+    def p(self, percent: float, samples: str = "first_ms") -> float:
+        values: list[float] = getattr(self, samples)
+        return percentile(values, percent) if values else float("nan")
+
+
+def _send(api: FakeBotApi, chat_id: int, player: Player, action: str) -> int:
+    """Make the fake's user do ``action``; returns the update id."""
+    event = player.event(action)
+    if event.kind is EventKind.TAP:
+        return api.user_taps(chat_id, event.value, language_code=LANGUAGE)
+    if event.kind is EventKind.COMMAND:
+        return api.user_sends_command(chat_id, event.value, language_code=LANGUAGE)
+    if event.kind is EventKind.MEDIA:
+        sender = getattr(api, f"user_sends_{event.value}")
+        return int(sender(chat_id))
+    if event.kind is EventKind.TEXT:
+        return api.user_sends_text(chat_id, event.value, language_code=LANGUAGE)
+    raise ScriptError(f"{action!r} cannot be sent through Telegram")
+
+
+async def _learner(api: FakeBotApi, chat_id: int, lines: Sequence[Line], figures: Figures) -> None:
+    player = Player()
+    for number, line in enumerate(lines, start=1):
+        try:
+            update_id = _send(api, chat_id, player, line.action)
+            sent = await api.wait_for_reply(chat_id, timeout=REPLY_TIMEOUT, settle=0.0)
+        except AssertionError as error:  # ScriptError, or the bot did not answer in time
+            figures.failures.append(f"chat {chat_id} line {number} {line.action!r}: {error}")
+            return
+        record = api.update(update_id)
+        figures.first_ms.append((sent[0].time - record.enqueued_at) * 1000)
+        if record.handled_at is not None:
+            figures.done_ms.append((record.handled_at - record.enqueued_at) * 1000)
+        figures.updates += 1
+        for message in sent:
+            player.saw([data for row in message.buttons for _label, data in row])
+        if any("something went wrong" in (m.plain_text or "") for m in sent):
+            figures.failures.append(f"chat {chat_id} line {number} {line.action!r}: bot error")
+            return
+
+
+async def run_ours(
+    n_chats: int, lines: Sequence[Line], catalogue: Catalogue, matcher: SkillMatcher
+) -> Figures:
+    """The service's bot on a fresh SQLite file; ``n_chats`` learners play ``lines`` at once."""
+    figures = Figures()
+    with tempfile.TemporaryDirectory(prefix="meritkompis-bench-") as folder:
+        engine = create_engine(f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}")
+        try:
+            await upgrade(engine)
+            service = ConversationService(create_session_factory(engine), catalogue, matcher)
+            async with FakeBotApi() as api:
+                settings = Settings(
+                    telegram_bot_token=api.token, telegram_api_base_url=api.url, public_url=""
+                )
+                application = build_application(settings, service)
+                api.track(application)
+                async with application:
+                    assert application.updater is not None
+                    await application.updater.start_polling(poll_interval=0.0, timeout=1)
+                    await application.start()
+                    try:
+                        # One learner first, so drawing the picture cards and SQLAlchemy's
+                        # first queries are not counted against the load.
+                        await _learner(api, FIRST_CHAT_ID - 1, lines, Figures())
+                        chats = range(FIRST_CHAT_ID, FIRST_CHAT_ID + n_chats)
+                        started = time.perf_counter()
+                        async with asyncio.timeout(RUN_TIMEOUT):
+                            await asyncio.gather(
+                                *(_learner(api, chat, lines, figures) for chat in chats)
+                            )
+                        figures.seconds = time.perf_counter() - started
+                    finally:
+                        await application.updater.stop()
+                        await application.stop()
+        finally:
+            await engine.dispose()
+    return figures
+
+
+def summary(figures: Figures) -> dict[str, float]:
+    """Our figures under the keys ``run_echo_baseline`` uses."""
+    return {
+        "updates_per_s": figures.updates_per_s,
+        "p50_ms": figures.p(50),
+        "p95_ms": figures.p(95),
+        "done_p50_ms": figures.p(50, "done_ms"),
+        "done_p95_ms": figures.p(95, "done_ms"),
+    }
+
+
+async def run_echo(n_chats: int, messages: int) -> dict[str, float]:
+    async with asyncio.timeout(RUN_TIMEOUT):
+        return await run_echo_baseline(n_chats, messages)
+
+
+def _figures(figures: dict[str, float]) -> str:
+    return (
+        f"{figures['updates_per_s']:6.1f} upd/s  p50 {figures['p50_ms']:7.1f} ms  "
+        f"p95 {figures['p95_ms']:7.1f} ms"
+    )
+
+
+def _median(rounds: Sequence[dict[str, float]]) -> dict[str, float]:
+    return {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
+
+
+async def run(n_chats: int, context_chats: int, repeats: int) -> dict[str, float]:
+    catalogue = default_catalogue()
+    matcher = SkillMatcher(catalogue)
+    lines = script(catalogue)
+    messages = len(lines)
+    print(
+        f"each chat: {messages} actions (onboarding, a hotel internship, one self-check topic), "
+        "each sent once the previous one is answered; SQLite; all on 127.0.0.1"
+    )
+    # The machine is shared: echo and ours take turns, and the figures are medians.
+    echoes: list[dict[str, float]] = []
+    ours_rounds: list[dict[str, float]] = []
+    failures: list[str] = []
+    for number in range(1, repeats + 1):
+        echo = await run_echo(n_chats, messages)
+        ours_run = await run_ours(n_chats, lines, catalogue, matcher)
+        ours = summary(ours_run)
+        ours["ratio"] = ours["updates_per_s"] / echo["updates_per_s"]
+        echoes.append(echo)
+        ours_rounds.append(ours)
+        failures.extend(ours_run.failures)
+        print(
+            f"  {n_chats} chats, round {number}:  echo {_figures(echo)}  |  "
+            f"ours {_figures(ours)} (complete answer p95 {ours['done_p95_ms']:.1f} ms)  |  "
+            f"ratio {ours['ratio']:.2f}"
+        )
+    echo, ours = _median(echoes), _median(ours_rounds)
+    print(
+        f"  {n_chats} chats, median:   echo {_figures(echo)}  |  ours {_figures(ours)}  |  "
+        f"ratio {ours['ratio']:.2f}"
+    )
+    small_echo = await run_echo(context_chats, messages)
+    small_run = await run_ours(context_chats, lines, catalogue, matcher)
+    small = summary(small_run)
+    failures.extend(small_run.failures)
+    label = f"{context_chats} chats:"
+    print(f"  {label:<19} echo {_figures(small_echo)}  |  ours {_figures(small)}")
+    # A closed loop: every learner sends again as soon as answered, so the bot is always
+    # busy and the time to an answer is mostly waiting in line (Little's law).
+    print(
+        f"  every learner sends again as soon as answered: p50 ~ chats / throughput = "
+        f"{n_chats / ours['updates_per_s'] * 1000:.0f} ms for us, "
+        f"{n_chats / echo['updates_per_s'] * 1000:.0f} ms for echo at {n_chats} chats"
+    )
+    for failure in failures[:5]:
+        print(f"  FAILED {failure}")
+    note = f" ({len(failures)} chats failed)" if failures else ""
+    print(
+        verdict(
+            f"end to end, throughput ours/echo, {n_chats} chats",
+            f"{ours['ratio']:.2f} ({ours['updates_per_s']:.1f}/{echo['updates_per_s']:.1f} "
+            f"upd/s){note}",
+            f">= {GOAL_THROUGHPUT_RATIO:g}",
+            ours["ratio"] >= GOAL_THROUGHPUT_RATIO and not failures,
+        )
+    )
+    print(
+        verdict(
+            f"end to end, p95 update-to-reply, {n_chats} chats",
+            f"{ours['p95_ms']:.1f} ms (echo {echo['p95_ms']:.1f} ms){note}",
+            f"<= {GOAL_P95_MS:g} ms",
+            ours["p95_ms"] <= GOAL_P95_MS and not failures,
+        )
+    )
+    print(
+        f"{f'  p95 update-to-reply, {context_chats} chats (context)':<52} "
+        f"{small['p95_ms']:.1f} ms (echo {small_echo['p95_ms']:.1f} ms)"
+    )
+    return {
+        **{f"ours_{k}": v for k, v in ours.items()},
+        **{f"echo_{k}": v for k, v in echo.items()},
+        "ours_p95_ms_context": small["p95_ms"],
+        "echo_p95_ms_context": small_echo["p95_ms"],
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--chats", type=int, default=CHATS)
+    parser.add_argument("--context-chats", type=int, default=CONTEXT_CHATS)
+    parser.add_argument("--repeats", type=int, default=REPEATS, help="echo/ours rounds")
+    args = parser.parse_args(argv)
+    return asyncio.run(run(args.chats, args.context_chats, args.repeats))
+
+
+if __name__ == "__main__":
+    main()
