@@ -16,6 +16,7 @@ from typing import Any
 from dialogs import pictures
 from dialogs.engine import Step, Turn, register
 from dialogs.outputs import Button, SaveExperience
+from dialogs.portfolio import EXPERIENCE_KEYS
 from dialogs.texts import N_, Joined, Localized, Msg, Text, Verbatim, YearMonth, nN_, pN_
 
 KIND_LABELS: dict[str, Msg] = {
@@ -487,25 +488,7 @@ def _confirm(turn: Turn, value: str) -> None:
     if value == "change":
         turn.go("experience.change")
         return
-    experience = {
-        key: turn.draft.get(key)
-        for key in (
-            "id",
-            "kind",
-            "area",
-            "role",
-            "place",
-            "start_year",
-            "start_month",
-            "end_year",
-            "end_month",
-            "ongoing",
-            "tasks",
-            "description",
-            "skills",
-            "own_skills",
-        )
-    }
+    experience = {key: turn.draft.get(key) for key in EXPERIENCE_KEYS}
     turn.act(SaveExperience(experience))
     count = len(experience["skills"] or []) + len(experience["own_skills"] or [])
     turn.say(

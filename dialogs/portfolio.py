@@ -14,6 +14,23 @@ if TYPE_CHECKING:
     from dialogs.outputs import Action
 
 
+# An experience's own fields, as the dialog drafts them and the service stores them.
+EXPERIENCE_FIELDS = (
+    "kind",
+    "area",
+    "role",
+    "place",
+    "start_year",
+    "start_month",
+    "end_year",
+    "end_month",
+    "ongoing",
+    "description",
+)
+# What a saved experience carries besides: its id, the tasks tapped, and the skills.
+EXPERIENCE_KEYS = ("id", *EXPERIENCE_FIELDS, "tasks", "skills", "own_skills")
+
+
 @dataclass(frozen=True, slots=True)
 class SavedSkill:
     # A catalogue skill id, or None for a skill the learner wrote in their own words.

@@ -9,20 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.experiences.models import Experience, SelfCheckAnswer, SkillClaim
-from dialogs.portfolio import Portfolio, SavedExperience, SavedSkill
-
-EXPERIENCE_FIELDS = (
-    "kind",
-    "area",
-    "role",
-    "place",
-    "start_year",
-    "start_month",
-    "end_year",
-    "end_month",
-    "ongoing",
-    "description",
-)
+from dialogs.portfolio import EXPERIENCE_FIELDS, Portfolio, SavedExperience, SavedSkill
 
 
 async def save_experience(
