@@ -36,15 +36,14 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 
 from api.db.engine import create_engine, create_session_factory
 from api.db.migrate import upgrade
-from api.settings import Settings
 from api.skills.catalogue import Catalogue, default_catalogue
 from api.skills.matcher import SkillMatcher
 from bench.conversations import HOTEL_INTERNSHIP, ONBOARDING, Line, Player, ScriptError, self_check
 from bench.echo_bot import run_echo_baseline
 from bench.report import percentile, verdict
 from bot.conversation import ConversationService
-from bot.telegram_app import build_application
 from dialogs.events import EventKind
+from tests.bot.telegram_chat import telegram_bot
 from tests.fakes.telegram import FakeBotApi
 
 CHATS = 100
@@ -126,30 +125,15 @@ async def run_ours(
         try:
             await upgrade(engine)
             service = ConversationService(create_session_factory(engine), catalogue, matcher)
-            async with FakeBotApi() as api:
-                settings = Settings(
-                    telegram_bot_token=api.token, telegram_api_base_url=api.url, public_url=""
-                )
-                application = build_application(settings, service)
-                api.track(application)
-                async with application:
-                    assert application.updater is not None
-                    await application.updater.start_polling(poll_interval=0.0, timeout=1)
-                    await application.start()
-                    try:
-                        # One learner first, so drawing the picture cards and SQLAlchemy's
-                        # first queries are not counted against the load.
-                        await _learner(api, FIRST_CHAT_ID - 1, lines, Figures())
-                        chats = range(FIRST_CHAT_ID, FIRST_CHAT_ID + n_chats)
-                        started = time.perf_counter()
-                        async with asyncio.timeout(RUN_TIMEOUT):
-                            await asyncio.gather(
-                                *(_learner(api, chat, lines, figures) for chat in chats)
-                            )
-                        figures.seconds = time.perf_counter() - started
-                    finally:
-                        await application.updater.stop()
-                        await application.stop()
+            async with FakeBotApi() as api, telegram_bot(api, service):
+                # One learner first, so drawing the picture cards and SQLAlchemy's
+                # first queries are not counted against the load.
+                await _learner(api, FIRST_CHAT_ID - 1, lines, Figures())
+                chats = range(FIRST_CHAT_ID, FIRST_CHAT_ID + n_chats)
+                started = time.perf_counter()
+                async with asyncio.timeout(RUN_TIMEOUT):
+                    await asyncio.gather(*(_learner(api, chat, lines, figures) for chat in chats))
+                figures.seconds = time.perf_counter() - started
         finally:
             await engine.dispose()
     return figures
