@@ -101,9 +101,15 @@ class ConversationService:
                     session, channel, chat_id, next_state, learner_id, stored.version
                 )
             locale = resolve_locale(next_state["profile"].get("locale"), language_hint)
-            if any(isinstance(o, Say) and o.summary_card for o in outputs) and learner_id:
-                portfolio = await experiences.load_portfolio(session, learner_id)
-            replies = self._render(outputs, locale, portfolio)
+            summary_rows: tuple[tuple[str, str, int], ...] = ()
+            if any(isinstance(o, Say) and o.summary_card for o in outputs):
+                # Drawn after this turn's changes, so the card shows what is saved now.
+                if learner_id:
+                    portfolio = await experiences.load_portfolio(session, learner_id)
+                summary_rows = self._summary_rows(portfolio, locale)
+            replies = tuple(
+                render_say(o, locale, summary_rows) for o in outputs if isinstance(o, Say)
+            )
         return TurnResult(replies, locale)
 
     async def _carry_out(
@@ -137,12 +143,6 @@ class ConversationService:
             elif isinstance(output, DeleteSelfCheck):
                 await experiences.delete_self_check(session, learner_id, output.skill_id)
         return learner_id, forgotten
-
-    def _render(
-        self, outputs: Sequence[Output], locale: str, portfolio: Portfolio
-    ) -> tuple[Reply, ...]:
-        rows = self._summary_rows(portfolio, locale)
-        return tuple(render_say(o, locale, rows) for o in outputs if isinstance(o, Say))
 
     def _summary_rows(self, portfolio: Portfolio, locale: str) -> tuple[tuple[str, str, int], ...]:
         labels: list[tuple[str, Text, int]] = [

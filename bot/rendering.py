@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from api.i18n import is_rtl, render
+from api.pictures.cards import render_card, render_summary_card
 from dialogs.outputs import Say
 
 TELEGRAM_CAPTION_LIMIT = 1024
@@ -29,6 +30,13 @@ class Card:
     rtl: bool
     # (emoji, label, count) rows for the portfolio card; empty for a single picture.
     rows: tuple[tuple[str, str, int], ...] = ()
+
+
+def card_png(card: Card) -> bytes:
+    """The card as a PNG: the portfolio at a glance when it has rows, else one picture."""
+    if card.rows:
+        return render_summary_card(card.label, card.rows, rtl=card.rtl)
+    return render_card(card.emoji, card.label or None, rtl=card.rtl)
 
 
 @dataclass(frozen=True, slots=True)

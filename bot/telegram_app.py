@@ -15,11 +15,10 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from api.i18n import render, resolve_locale
-from api.pictures.cards import render_card, render_summary_card
 from api.settings import Settings
 from bot.conversation import ConversationService
 from bot.processor import PerChatUpdateProcessor
-from bot.rendering import TELEGRAM_CAPTION_LIMIT, Card, Reply
+from bot.rendering import TELEGRAM_CAPTION_LIMIT, Card, Reply, card_png
 from bot.updates import event_from_update
 from dialogs.texts import N_
 
@@ -107,12 +106,6 @@ async def send_reply(
         photo_ids[reply.card] = sent.photo[-1].file_id
     if not fits:
         await bot.send_message(chat_id, reply.text, reply_markup=markup)
-
-
-def card_png(card: Card) -> bytes:
-    if card.rows:
-        return render_summary_card(card.label, card.rows, rtl=card.rtl)
-    return render_card(card.emoji, card.label or None, rtl=card.rtl)
 
 
 def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:

@@ -508,18 +508,6 @@ def _ask(turn: Turn, step: Step) -> None:
     )
 
 
-def nav_values() -> frozenset[str]:
-    return frozenset({NAV_BACK, NAV_HELP, NAV_PAUSE, NAV_RESUME})
-
-
-def step_ids() -> list[str]:
-    return sorted(STEPS)
-
-
-def current_step(state: Mapping[str, Any]) -> Step | None:
-    return STEPS.get(str(state.get("at")))
-
-
 def _resume(turn: Turn) -> None:
     turn.stay()
 

@@ -22,10 +22,9 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from api.i18n import is_rtl, resolve_locale, translations
-from api.pictures.cards import render_card, render_summary_card
 from api.templating import templates
 from bot.conversation import ConversationService
-from bot.rendering import Card, Reply
+from bot.rendering import Card, Reply, card_png
 from dialogs.events import Event
 
 log = logging.getLogger(__name__)
@@ -148,12 +147,9 @@ async def card(spec: str) -> Response:
         )
     except (ValueError, KeyError, TypeError, binascii.Error):
         raise HTTPException(status_code=404) from None
-    png = (
-        render_summary_card(card.label, card.rows, rtl=card.rtl)
-        if card.rows
-        else render_card(card.emoji, card.label or None, rtl=card.rtl)
+    return Response(
+        card_png(card), media_type="image/png", headers={"Cache-Control": "public, max-age=86400"}
     )
-    return Response(png, media_type="image/png", headers={"Cache-Control": "public, max-age=86400"})
 
 
 def card_url(card: Card) -> str:
