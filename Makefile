@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 
 # Extraction keywords: N_ (plain), pN_ (with a context, for buttons), nN_ (plurals).
 EXTRACT := $(BIN)/pybabel extract -F babel.cfg -k N_ -k pN_:1c,2 -k nN_:1,2 -k pgettext:1c,2 \
-	--no-location --sort-output --omit-header
+	--no-location --sort-output --omit-header -w 100
 
 catalogs: $(STAMP)
 	$(BIN)/pybabel -q compile -d locales -D messages
@@ -26,7 +26,7 @@ catalogs: $(STAMP)
 # After changing any learner-facing text: refresh the template and every language's catalog.
 messages: $(STAMP)
 	$(EXTRACT) -o locales/messages.pot .
-	$(BIN)/pybabel update -d locales -D messages -i locales/messages.pot --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel update -d locales -D messages -i locales/messages.pot --no-fuzzy-matching --ignore-obsolete -w 100
 
 run: $(STAMP) catalogs
 	$(BIN)/meritkompis serve

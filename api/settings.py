@@ -29,12 +29,32 @@ class Settings(BaseSettings):
     # How many picture cards stay rendered in memory.
     picture_cache_size: int = 512
     organisation_name: str = "Meritkompis"
+    # How long an endorser's link works, and how many page requests a client may make.
+    endorsement_days: int = 30
+    endorsement_rate_per_minute: int = 30
+    # Outgoing e-mail. Empty host: the service sends no e-mail and the learner forwards
+    # requests themselves.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    mail_from: str = "Meritkompis <noreply@meritkompis.invalid>"
 
     @cached_property
     def database_url_resolved(self) -> str:
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'meritkompis.sqlite3').resolve()}"
+
+    @property
+    def base_url(self) -> str:
+        """Where people reach this service: for links in requests and e-mails."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def mail_enabled(self) -> bool:
+        return bool(self.smtp_host)
 
     @property
     def telegram_enabled(self) -> bool:

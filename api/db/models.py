@@ -2,7 +2,28 @@
 
 from api.conversations.models import Conversation
 from api.db.base import Base
+from api.endorsements.models import (
+    AskedOutcome,
+    Endorsement,
+    EndorsementRequest,
+    OutcomeVerdict,
+    RequestLink,
+)
 from api.experiences.models import Experience, SelfCheckAnswer, SkillClaim
 from api.learners.models import Learner
+from api.notices.models import Notice
 
-__all__ = ["Base", "Conversation", "Experience", "Learner", "SelfCheckAnswer", "SkillClaim"]
+__all__ = [
+    "AskedOutcome",
+    "Base",
+    "Conversation",
+    "Endorsement",
+    "EndorsementRequest",
+    "Experience",
+    "Learner",
+    "Notice",
+    "OutcomeVerdict",
+    "RequestLink",
+    "SelfCheckAnswer",
+    "SkillClaim",
+]

@@ -1,0 +1,1 @@
+"""Asking former employers to confirm a learner's learning outcomes through a link."""

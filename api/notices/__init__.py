@@ -1,0 +1,1 @@
+"""Messages the service owes a learner outside a turn of their own (an outbox)."""
