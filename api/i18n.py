@@ -12,10 +12,11 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import format_date, get_month_names
+from babel.lists import format_list
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
-from dialogs.texts import Joined, Localized, Msg, Text, Verbatim, YearMonth
+from dialogs.texts import Joined, Listed, Localized, Msg, Text, Verbatim, YearMonth
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 SUPPORTED_LOCALES = ("sv", "en", "ar")
@@ -74,6 +75,8 @@ def render(text: Text, locale: str) -> str:
         return _render_year_month(text, locale)
     if isinstance(text, Joined):
         return "\n".join(render(part, locale) for part in text.parts)
+    if isinstance(text, Listed):
+        return format_list([isolate(item, locale) for item in text.items], locale=locale)
     raise TypeError(f"not a text: {text!r}")
 
 
@@ -109,7 +112,7 @@ def _render_param(value: Any, locale: str) -> str:
         return isolate(value, locale)
     if isinstance(value, Verbatim):
         return isolate(value.text, locale)
-    if isinstance(value, Msg | Localized | YearMonth | Joined):
+    if isinstance(value, Msg | Localized | YearMonth | Joined | Listed):
         return render(value, locale)
     return isolate(str(value), locale)
 

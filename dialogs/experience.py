@@ -17,7 +17,7 @@ from dialogs import pictures
 from dialogs.engine import Step, Turn, register
 from dialogs.outputs import Button, SaveExperience
 from dialogs.portfolio import EXPERIENCE_KEYS
-from dialogs.texts import N_, Joined, Localized, Msg, Text, Verbatim, YearMonth, nN_, pN_
+from dialogs.texts import N_, Joined, Listed, Localized, Msg, Text, Verbatim, YearMonth, nN_, pN_
 
 KIND_LABELS: dict[str, Msg] = {
     "job": pN_("experience kind", "A job"),
@@ -474,7 +474,7 @@ def experience_summary(turn: Turn, draft: dict[str, Any]) -> Joined:
     if draft.get("description"):
         did.append(str(draft["description"]))
     if did:
-        lines.append(N_("You did: {tasks}")(tasks=Verbatim(", ".join(did))))
+        lines.append(N_("You did: {tasks}")(tasks=Listed(tuple(did))))
     lines.append(N_("Skills:"))
     lines.extend(N_("• {skill}")(skill=name) for name in skill_names(turn, draft))
     return Joined(tuple(lines))

@@ -62,8 +62,15 @@ class Joined:
     parts: tuple[Text, ...]
 
 
-Text = Msg | Localized | Verbatim | YearMonth | Joined
-TEXT_TYPES = (Msg, Localized, Verbatim, YearMonth, Joined)
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """Words the learner gave, as a list in the language's own way ("a, b och c", "a وb")."""
+
+    items: tuple[str, ...]
+
+
+Text = Msg | Localized | Verbatim | YearMonth | Joined | Listed
+TEXT_TYPES = (Msg, Localized, Verbatim, YearMonth, Joined, Listed)
 
 
 def N_(msgid: str) -> Msg:

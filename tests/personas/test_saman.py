@@ -69,4 +69,7 @@ async def test_saman_documents_his_workshop_and_his_football_club_in_arabic(
     assert any("نادي فيستروس" in label for label in saved), saved
     # Right to left: the back arrow points right, and typed names are isolated.
     assert any("➡️" in label for m in saman.history for row in m.buttons for label, _ in row)
-    assert "\u2068ورشة في بغداد\u2069" in "\n".join(m.text for m in saman.history)
+    everything = "\n".join(m.text for m in saman.history)
+    assert "\u2068ورشة في بغداد\u2069" in everything
+    # His tasks are listed the Arabic way ("A وB"), not with a Latin comma.
+    assert "\u2068غيرت الزيت\u2069 و\u2068غيرت الفرامل\u2069" in everything
