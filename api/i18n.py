@@ -7,7 +7,6 @@ learner's language cannot leak into the next update handled by the same process.
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from babel import Locale
@@ -16,10 +15,12 @@ from babel.lists import format_list
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
+import locales as catalogs
 from dialogs.texts import Joined, Listed, Localized, Msg, Text, Verbatim, YearMonth
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
-SUPPORTED_LOCALES = ("sv", "en", "ar")
+LOCALES_DIR = catalogs.LOCALES_DIR
+# Every language with a catalog in locales/.
+SUPPORTED_LOCALES = catalogs.AVAILABLE
 DEFAULT_LOCALE = "sv"
 DOMAIN = "messages"
 

@@ -6,16 +6,16 @@
 
 from __future__ import annotations
 
+import locales as catalogs
 from dialogs import pictures
 from dialogs.engine import Step, Turn, new_state, register
 from dialogs.outputs import Button, Forget, SaveProfile
 from dialogs.texts import N_, Verbatim, pN_
 
-# Each language's name in that language, so a learner finds their own without reading ours.
+# Each language's name in that language, so a learner finds their own without reading ours;
+# one for every catalog in locales/.
 LANGUAGES: dict[str, tuple[str, str]] = {
-    "sv": ("Svenska", "🇸🇪"),
-    "en": ("English", "🇬🇧"),
-    "ar": ("العربية", "🗣️"),
+    code: (catalogs.own_name(code), catalogs.emoji(code)) for code in catalogs.AVAILABLE
 }
 
 
