@@ -23,7 +23,7 @@ KIND_LABELS: dict[str, Msg] = {
     "job": pN_("experience kind", "A job"),
     "internship": pN_("experience kind", "An internship (APL)"),
     "association": pN_("experience kind", "A club or volunteering"),
-    "course": pN_("experience kind", "A course or unfinished education"),
+    "course": pN_("experience kind", "A course, or a school you did not finish"),
     "other": pN_("experience kind", "Something else"),
 }
 OTHER_AREA = "other"
@@ -642,7 +642,7 @@ register(
         id="experience.search",
         prompt=N_("Write a word for the skill you are looking for."),
         picture=pictures.SEARCH,
-        help=N_("For example: cleaning, brakes, cash register. Any language works."),
+        help=N_("For example: cleaning, brakes, till. You can write in any language."),
         on_text=_search,
         max_length=100,
     ),
@@ -660,7 +660,7 @@ register(
         id="experience.own_skill",
         prompt=N_("Write the skill in a few words."),
         picture=pictures.WRITE,
-        help=N_("For example: I can fix bicycles."),
+        help=N_("For example: I can fix bikes."),
         on_text=_add_own_skill,
         max_length=80,
     ),

@@ -56,4 +56,6 @@ def test_a_counted_message_shows_its_number_in_the_right_form(
     shown = render(nN_(message.msgid, message.plural)(n=count, **others), locale)
     form = forms_of(message, locale)[EXPECTED_FORM[locale][count]]
     assert shown == form.format(n=number, **{k: isolate(v, locale) for k, v in others.items()})
-    assert number in shown
+    if not (locale == "ar" and count in (1, 2)):
+        # Arabic says "one thing" and "two things" with the noun alone, no numeral.
+        assert number in shown
