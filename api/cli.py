@@ -1,6 +1,8 @@
 """The ``meritkompis`` command.
 
 meritkompis serve [--host 127.0.0.1] [--port 8000]
+meritkompis apikey create --scope issue [--scope revoke] [--name NAME]
+meritkompis signing-key rotate
 """
 
 from __future__ import annotations
@@ -19,7 +21,27 @@ def main(argv: list[str] | None = None) -> None:
     serve = commands.add_parser("serve", help="run the service (web chat, API, and the bot)")
     serve.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (default 8000)")
+    apikey = commands.add_parser("apikey", help="organisation API keys for the credentials API")
+    apikey_commands = apikey.add_subparsers(dest="apikey_command", required=True)
+    create_key = apikey_commands.add_parser("create", help="make a key and print it (once)")
+    create_key.add_argument(
+        "--scope", action="append", required=True, choices=["issue", "revoke"], dest="scopes"
+    )
+    create_key.add_argument("--name", default="", help="who the key is for")
+    signing_key = commands.add_parser("signing-key", help="the issuer's credential signing key")
+    signing_key_commands = signing_key.add_subparsers(dest="signing_key_command", required=True)
+    signing_key_commands.add_parser("rotate", help="sign with a new key from now on")
     args = parser.parse_args(argv)
+    if args.command in ("apikey", "signing-key"):
+        import asyncio
+
+        from api.credentials.cli import create_api_key, rotate_signing_key
+
+        if args.command == "apikey":
+            print(asyncio.run(create_api_key(Settings(), set(args.scopes), args.name)))
+        else:
+            print(asyncio.run(rotate_signing_key(Settings())))
+        return
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     # Every poll of the Bot API would otherwise be logged, with the token in its URL.

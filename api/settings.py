@@ -40,6 +40,14 @@ class Settings(BaseSettings):
     smtp_password: str = ""
     smtp_starttls: bool = False
     mail_from: str = "Meritkompis <noreply@meritkompis.invalid>"
+    # Credentials: the awarding body's country (ISO 3166-1 alpha-2) and region, its web
+    # page, and the key-encryption key for the signing keys: base64url of 32 bytes, in
+    # the environment or in a file. With neither, a key file is made in data_dir.
+    organisation_country: str = "SE"
+    organisation_region: str = ""
+    organisation_url: str = ""
+    credential_kek: str = ""
+    credential_kek_file: Path | None = None
 
     @cached_property
     def database_url_resolved(self) -> str:

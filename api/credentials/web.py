@@ -1,0 +1,275 @@
+"""HTTP routes for credentials: the DID document, issue, verify, the status lists, a page.
+
+JSON errors read ``{"error": <code>, "message": <what to do>}`` with the matching
+status code. Verification is public; issuing and revoking need an organisation API key
+(``Authorization: Bearer mk_...``) with the right scope. Bodies over 256 KiB are refused.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any, Final
+
+from fastapi import APIRouter, Header, HTTPException, Request
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from api.credentials import apikeys, service
+from api.credentials.models import Credential
+from api.credentials.service import Issuance
+from api.credentials.texts import explain, summary
+from api.i18n import is_rtl, resolve_locale, translations
+
+HERE: Final = Path(__file__).resolve().parent
+MAX_BODY: Final = 256 * 1024
+JSON_LD: Final = "application/ld+json"
+PAGE_HEADERS: Final = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+router = APIRouter(tags=["credentials"])
+
+
+def error(status_code: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": code, "message": message}, status_code=status_code)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _sessions(request: Request) -> async_sessionmaker[AsyncSession]:
+    sessions = getattr(request.app.state, "sessions", None)
+    if sessions is None:
+        raise HTTPException(503, "the service is starting")
+    return sessions  # type: ignore[no-any-return]
+
+
+def issuance_of(request: Request) -> Issuance:
+    state = request.app.state
+    issuance: Issuance | None = getattr(state, "credential_issuance", None)
+    if issuance is None:
+        issuance = Issuance.from_settings(state.settings)
+        state.credential_issuance = issuance
+    return issuance
+
+
+async def _body(request: Request) -> bytes | JSONResponse:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY:
+        return error(413, "too_large", f"the body may be at most {MAX_BODY} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            return error(413, "too_large", f"the body may be at most {MAX_BODY} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _json_body(request: Request) -> Any | JSONResponse:
+    body = await _body(request)
+    if isinstance(body, JSONResponse):
+        return body
+    try:
+        return json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as problem:
+        return error(400, "invalid_json", f"the body is not valid JSON: {problem}")
+
+
+@router.get("/.well-known/did.json", summary="The issuer's DID document (did:web)")
+@router.get("/did.json", include_in_schema=False)
+async def did_json(request: Request) -> JSONResponse:
+    async with _sessions(request)() as session, session.begin():
+        document = await service.our_did_document(session, issuance_of(request), _now())
+    return JSONResponse(document, media_type="application/did+json")
+
+
+@router.post("/credentials/verify", summary="Verify a credential (no key needed)")
+async def verify_credential(request: Request) -> JSONResponse:
+    """Body: the credential, or ``{"verifiableCredential": <credential>}``.
+
+    Answers 200 with ``verified`` and, when false, ``problems``: each with a ``code``
+    (``changed``, ``unknown_key``, ``revoked``, ``expired``, ``not_yet_valid``,
+    ``malformed``, ``unknown_context``, ``unsupported_proof``, ``no_proof``) and a message.
+    """
+    payload = await _json_body(request)
+    if isinstance(payload, JSONResponse):
+        return payload
+    if isinstance(payload, dict) and isinstance(payload.get("verifiableCredential"), dict):
+        payload = payload["verifiableCredential"]
+    async with _sessions(request)() as session, session.begin():
+        result = await service.verify(session, payload, issuance=issuance_of(request), now=_now())
+    return JSONResponse(result.as_json())
+
+
+@router.post("/credentials/issue", status_code=201, summary="Issue a credential (API key)")
+async def issue_credential(
+    request: Request, authorization: Annotated[str | None, Header()] = None
+) -> JSONResponse:
+    """Body: ``{"credential": {"credentialSubject": {..., "achievement": {"name": ...}}}}``.
+
+    The service sets ``@context``, ``id``, ``issuer``, ``validFrom`` and the status
+    entry, signs, and answers 201 with ``{"verifiableCredential": ...}``.
+    """
+    async with _sessions(request)() as session, session.begin():
+        key = await _api_key(session, authorization, "issue")
+        if isinstance(key, JSONResponse):
+            return key
+        payload = await _json_body(request)
+        if isinstance(payload, JSONResponse):
+            return payload
+        credential = payload.get("credential") if isinstance(payload, dict) else None
+        if not isinstance(credential, dict):
+            return error(422, "invalid_request", 'the body must be {"credential": {...}}')
+        try:
+            row = await service.issue_document(
+                session, credential, issuance=issuance_of(request), now=_now(), api_key_id=key
+            )
+        except service.InvalidRequest as problem:
+            return error(422, "invalid_request", str(problem))
+        document = row.document
+    return JSONResponse({"verifiableCredential": document}, status_code=201)
+
+
+@router.post("/credentials/revoke", summary="Revoke a credential this API key issued")
+async def revoke_credential(
+    request: Request, authorization: Annotated[str | None, Header()] = None
+) -> JSONResponse:
+    """Body: ``{"credentialId": <the credential's id>}``."""
+    async with _sessions(request)() as session, session.begin():
+        key = await _api_key(session, authorization, "revoke")
+        if isinstance(key, JSONResponse):
+            return key
+        payload = await _json_body(request)
+        if isinstance(payload, JSONResponse):
+            return payload
+        credential_id = payload.get("credentialId") if isinstance(payload, dict) else None
+        if not isinstance(credential_id, str):
+            return error(422, "invalid_request", 'the body must be {"credentialId": "..."}')
+        row = await session.get(Credential, credential_id.rsplit("/", 1)[-1])
+        if row is None or row.api_key_id != key:
+            return error(404, "not_found", "no credential with that id was issued with this key")
+        await service.revoke(session, row.id, reason="issuer", now=_now())
+    return JSONResponse({"credentialId": credential_id, "status": "revoked"})
+
+
+async def _api_key(
+    session: AsyncSession, authorization: str | None, scope: str
+) -> int | JSONResponse:
+    scheme, _, key = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not key:
+        return error(401, "unauthorised", "send an API key: Authorization: Bearer mk_...")
+    row = await apikeys.lookup(session, key.strip(), now=_now())
+    if row is None:
+        return error(401, "unauthorised", "the API key is not valid")
+    if not apikeys.allows(row, scope):
+        return error(403, "forbidden", f"the API key does not have the scope {scope!r}")
+    return row.id
+
+
+@router.get("/credentials/status/{number}", summary="A revocation status list")
+async def status_list(number: int, request: Request) -> Response:
+    async with _sessions(request)() as session, session.begin():
+        document = await service.status_list_credential(
+            session, number, issuance=issuance_of(request), now=_now()
+        )
+    if document is None:
+        return error(404, "not_found", "there is no such status list")
+    # Verifiers may keep it a few minutes; a revocation shows within that time.
+    return JSONResponse(document, headers={"Cache-Control": "public, max-age=300"})
+
+
+@router.get("/credentials/{credential_id}", summary="A credential, as issued")
+async def get_credential(credential_id: str, request: Request) -> Response:
+    async with _sessions(request)() as session:
+        row = await session.get(Credential, credential_id)
+    if row is None:
+        return error(404, "not_found", "there is no credential with that id")
+    return JSONResponse(row.document)
+
+
+# --------------------------------------------------------------------------------------
+# The verify page for people
+
+
+@cache
+def _environment(locale: str) -> Environment:
+    environment = Environment(
+        loader=FileSystemLoader(str(HERE / "templates")),
+        autoescape=select_autoescape(default=True),
+        extensions=["jinja2.ext.i18n"],
+    )
+    environment.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
+    return environment
+
+
+def _page(request: Request, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    locale = resolve_locale(
+        request.query_params.get("lang"), request.headers.get("accept-language")
+    )
+    page = _environment(locale).get_template("verify.html")
+    html = page.render(
+        locale=locale,
+        dir="rtl" if is_rtl(locale) else "ltr",
+        languages=(("sv", "Svenska"), ("en", "English"), ("ar", "العربية")),
+        summary=summary,
+        **context,
+        explanation=explain(context["result"], locale) if context.get("result") else None,
+    )
+    return HTMLResponse(html, status_code=status_code, headers=PAGE_HEADERS)
+
+
+@router.get("/verify", response_class=HTMLResponse, include_in_schema=False)
+async def verify_page(request: Request, credential: str | None = None) -> HTMLResponse:
+    """The page; ``?credential=<id or URL>`` (from a QR code) checks one of ours at once."""
+    if not credential:
+        return _page(request, {})
+    async with _sessions(request)() as session, session.begin():
+        row = await session.get(Credential, credential.rsplit("/", 1)[-1][:64])
+        if row is None:
+            return _page(request, {"not_found": True}, 404)
+        result = await service.verify(
+            session, row.document, issuance=issuance_of(request), now=_now()
+        )
+    return _page(request, {"result": result, "document": row.document})
+
+
+@router.post("/verify", response_class=HTMLResponse, include_in_schema=False)
+async def verify_page_post(request: Request) -> HTMLResponse:
+    declared = request.headers.get("content-length")
+    if declared is None or not declared.isdigit() or int(declared) > MAX_BODY:
+        return _page(request, {"too_large": True}, 413)
+    form = await request.form(max_files=1, max_fields=4, max_part_size=MAX_BODY)
+    text = form.get("credential")
+    upload = form.get("file")
+    raw = ""
+    if upload is not None and not isinstance(upload, str):
+        data = await upload.read(MAX_BODY + 1)
+        raw = data.decode("utf-8", "replace")
+    if not raw.strip() and isinstance(text, str):
+        raw = text
+    if not raw.strip():
+        return _page(request, {"empty": True}, 400)
+    try:
+        document = json.loads(raw)
+    except json.JSONDecodeError:
+        return _page(request, {"not_json": True, "pasted": raw[:MAX_BODY]}, 400)
+    async with _sessions(request)() as session, session.begin():
+        result = await service.verify(session, document, issuance=issuance_of(request), now=_now())
+    return _page(request, {"result": result, "document": document, "pasted": raw[:MAX_BODY]})
+
+
+@router.get("/verify/verify.css", include_in_schema=False)
+async def verify_css() -> FileResponse:
+    return FileResponse(HERE / "static" / "verify.css", media_type="text/css")
