@@ -11,7 +11,7 @@ for (see ``babel.cfg``); they only wrap the English source text.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -30,7 +30,8 @@ class Msg:
     plural: str | None = None
 
     def __call__(self, **params: Any) -> Msg:
-        return replace(self, params={**self.params, **params})
+        # Not dataclasses.replace, which is slow: this runs for most questions.
+        return Msg(self.msgid, {**self.params, **params}, self.context, self.plural)
 
 
 @dataclass(frozen=True, slots=True)

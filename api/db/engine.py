@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import PoolResetState
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -19,6 +20,8 @@ def create_engine(url: str) -> AsyncEngine:
         # The default SQLite journal blocks readers while a learner's answer is written;
         # WAL lets the web chat and the bot read while another chat saves.
         kwargs["connect_args"] = {"timeout": 30}
+        # See _sqlite_reset below: a rollback only when a transaction is open.
+        kwargs["pool_reset_on_return"] = None
     else:
         kwargs["pool_size"] = 10
         kwargs["max_overflow"] = 20
@@ -33,6 +36,17 @@ def create_engine(url: str) -> AsyncEngine:
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
+
+        @event.listens_for(engine.sync_engine, "reset")
+        def _sqlite_reset(dbapi_connection: Any, _record: Any, reset: PoolResetState) -> None:
+            # The pool's usual reset is a rollback on every return, one more trip to
+            # aiosqlite's thread for each learner action. SQLite (Python's driver) opens
+            # a transaction only on the first write, and a commit or rollback closes it,
+            # so after nearly every session there is nothing to roll back.
+            if reset.terminate_only or not reset.asyncio_safe:
+                return  # the pool closes this connection instead
+            if dbapi_connection.driver_connection.in_transaction:
+                dbapi_connection.rollback()
 
     return engine
 
