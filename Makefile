@@ -8,7 +8,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench lint catalogs messages system-deps clean
+.PHONY: run test bench lint catalogs messages system-deps js-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,10 @@ run: $(STAMP) catalogs
 system-deps:
 	bash scripts/system-deps.sh
 
-test: system-deps $(STAMP) catalogs
+js-deps:
+	bash scripts/js-deps.sh
+
+test: system-deps js-deps $(STAMP) catalogs
 	$(BIN)/ruff check api bot dialogs tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest

@@ -6,6 +6,7 @@ through the webhook route when MERITKOMPIS_PUBLIC_URL is set.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from collections.abc import AsyncIterator
@@ -16,13 +17,17 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from telegram import Update
 
+from api.credentials.web import router as credentials_router
 from api.db.engine import create_engine, create_session_factory
 from api.db.migrate import upgrade
+from api.endorsements.web import install as install_endorser_pages
+from api.mail import Mailer
 from api.pictures.cards import configure_cache
 from api.settings import Settings
 from api.skills.catalogue import default_catalogue
 from api.skills.matcher import SkillMatcher
 from bot.conversation import ConversationService
+from bot.news import start_delivery, stop_delivery
 from bot.webchat.routes import router as webchat_router
 from bot.webchat.routes import static_files
 
@@ -46,13 +51,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         catalogue = default_catalogue()
         configure_cache(settings.picture_cache_size)
         app.state.settings = settings
+        # The endorser's pages (api/endorsements/web.py) open sessions of their own.
+        app.state.sessions = create_session_factory(engine)
         app.state.conversations = ConversationService(
-            create_session_factory(engine), catalogue, SkillMatcher(catalogue)
+            create_session_factory(engine),
+            catalogue,
+            SkillMatcher(catalogue),
+            settings=settings,
+            mailer=Mailer(settings),
         )
         telegram = await _start_telegram(app, settings)
+        # News for learners (bot/news.py): set notices_wakeup to deliver at once.
+        app.state.catalogue = catalogue
+        app.state.notices_wakeup = asyncio.Event()
+        news = start_delivery(app.state, telegram)
         try:
             yield
         finally:
+            await stop_delivery(news)
             if telegram is not None:
                 await _stop_telegram(telegram)
             await engine.dispose()
@@ -60,6 +76,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Meritkompis", version="0.1.0", lifespan=lifespan)
     app.include_router(webchat_router)
     app.mount("/chat/static", static_files, name="chat-static")
+    install_endorser_pages(app)
+    app.include_router(credentials_router)
 
     @app.get("/", include_in_schema=False)
     async def home() -> RedirectResponse:

@@ -32,6 +32,8 @@ SECTIONS = (
     Section("end_to_end", "2. End to end: the bot in Telegram", "bench.bench_end_to_end", 900),
     Section("matching", "3. Skill matching", "bench.bench_matching", 600),
     Section("memory", "4. Memory after 10,000 learners", "bench.bench_memory", 600),
+    Section("endorsement_page", "5. The endorser's page", "bench.bench_endorsement_page", 300),
+    Section("credentials", "5. Credentials issued and verified", "bench.bench_credentials", 600),
 )
 
 

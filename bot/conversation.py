@@ -1,6 +1,6 @@
 """The one path every learner action takes, whatever channel it came through.
 
-    load state + portfolio -> dialogs.advance -> carry out actions -> save state -> render
+    load state (+ portfolio) -> dialogs.advance -> carry out actions -> save state -> render
 
 All of it happens in one database transaction, so a crash between saving an
 experience and moving the dialog on cannot leave the two out of step. If another
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -21,15 +21,19 @@ from api.conversations import service as conversations
 from api.experiences import service as experiences
 from api.i18n import render, resolve_locale
 from api.learners import service as learners
+from api.mail import Mailer
+from api.settings import Settings
 from api.skills.catalogue import Catalogue
 from api.skills.matcher import SkillMatcher
+from bot import asking
 from bot.rendering import Reply, render_say
 from dialogs import flows  # noqa: F401 - registers the steps
-from dialogs.engine import Context, advance, new_state
+from dialogs.engine import Context, PortfolioNeeded, advance, new_state
 from dialogs.events import Event
 from dialogs.outputs import (
     DeleteExperience,
     DeleteSelfCheck,
+    EndorsementAction,
     Forget,
     Output,
     SaveExperience,
@@ -56,10 +60,15 @@ class ConversationService:
         session_factory: async_sessionmaker[AsyncSession],
         catalogue: Catalogue,
         matcher: SkillMatcher,
+        *,
+        settings: Settings | None = None,
+        mailer: Mailer | None = None,
     ) -> None:
         self._sessions = session_factory
         self._catalogue = catalogue
         self._matcher = matcher
+        self._settings = settings or Settings()
+        self._mailer = mailer or Mailer(self._settings)
 
     async def handle(
         self, channel: str, chat_id: str, event: Event, *, language_hint: str | None = None
@@ -78,22 +87,32 @@ class ConversationService:
     ) -> TurnResult:
         async with self._sessions() as session, session.begin():
             stored = await conversations.load(session, channel, chat_id)
-            portfolio = (
-                await experiences.load_portfolio(session, stored.learner_id)
-                if stored.learner_id
-                else EMPTY_PORTFOLIO
-            )
             stored_locale = (stored.state or {}).get("profile", {}).get("locale")
             locale = resolve_locale(stored_locale, language_hint)
             context = Context(
                 catalogue=self._catalogue,
                 matcher=self._matcher,
-                portfolio=portfolio,
+                # Loaded only when a step reads it (see below): most never do.
+                portfolio=None if stored.learner_id else EMPTY_PORTFOLIO,
                 today=date.today(),
                 translate=lambda text: render(text, locale),
+                can_email=self._mailer.enabled,
             )
-            next_state, outputs = advance(stored.state or new_state(), event, context)
-            learner_id, forgotten = await self._carry_out(session, stored.learner_id, outputs)
+            state = stored.state or new_state()
+            try:
+                next_state, outputs = advance(state, event, context)
+            except PortfolioNeeded:
+                # This step shows what is saved: load it and take the step again, which
+                # is as if it had been there from the start (advance is pure).
+                assert stored.learner_id is not None
+                loaded = await experiences.load_portfolio(session, stored.learner_id)
+                context = replace(context, portfolio=loaded)
+                next_state, outputs = advance(state, event, context)
+            portfolio = EMPTY_PORTFOLIO if context.portfolio is None else context.portfolio
+            effects = asking.TurnEffects(channel, chat_id)
+            learner_id, forgotten = await self._carry_out(
+                session, stored.learner_id, outputs, effects
+            )
             if forgotten:
                 await conversations.forget(session, channel, chat_id)
             else:
@@ -107,13 +126,35 @@ class ConversationService:
                 if learner_id:
                     portfolio = await experiences.load_portfolio(session, learner_id)
                 summary_rows = self._summary_rows(portfolio, locale)
-            replies = tuple(
-                render_say(o, locale, summary_rows) for o in outputs if isinstance(o, Say)
-            )
-        return TurnResult(replies, locale)
+            replies = self._render(outputs, locale, summary_rows, effects)
+        if effects.emails:
+            # Only after the commit: a turn done again must not send the e-mail twice.
+            replies = await asking.send_emails(replies, effects, self._mailer, locale)
+        return TurnResult(tuple(replies), locale)
+
+    def _render(
+        self,
+        outputs: Sequence[Output],
+        locale: str,
+        summary_rows: tuple[tuple[str, str, int], ...],
+        effects: asking.TurnEffects,
+    ) -> list[Reply]:
+        replies: list[Reply] = []
+        for output in outputs:
+            if isinstance(output, Say):
+                replies.append(render_say(output, locale, summary_rows))
+            else:
+                # A request's message with its link is shown where the action stands.
+                replies += asking.replies_for(output, effects, locale)
+                asking.note_emails(output, effects, len(replies))
+        return replies
 
     async def _carry_out(
-        self, session: AsyncSession, learner_id: int | None, outputs: Sequence[Output]
+        self,
+        session: AsyncSession,
+        learner_id: int | None,
+        outputs: Sequence[Output],
+        effects: asking.TurnEffects | None = None,
     ) -> tuple[int | None, bool]:
         forgotten = False
         for output in outputs:
@@ -142,6 +183,16 @@ class ConversationService:
                 )
             elif isinstance(output, DeleteSelfCheck):
                 await experiences.delete_self_check(session, learner_id, output.skill_id)
+            elif isinstance(output, EndorsementAction) and effects is not None:
+                await asking.carry_out(
+                    session,
+                    learner_id,
+                    output,
+                    effects,
+                    settings=self._settings,
+                    catalogue=self._catalogue,
+                    now=datetime.now(UTC),
+                )
         return learner_id, forgotten
 
     def _summary_rows(self, portfolio: Portfolio, locale: str) -> tuple[tuple[str, str, int], ...]:

@@ -19,6 +19,8 @@ TELEGRAM_CAPTION_LIMIT = 1024
 class ReplyButton:
     label: str
     data: str
+    # "tap": data goes back to the dialog; "url": data is a link to open; "copy": text to copy.
+    kind: str = "tap"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,7 @@ def render_say(say: Say, locale: str, summary_rows: tuple[tuple[str, str, int], 
                     render(b.label, locale),
                 ),
                 b.value,
+                b.kind,
             )
             for b in row
         )

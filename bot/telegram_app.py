@@ -10,7 +10,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    CopyTextButton,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 
@@ -18,7 +24,7 @@ from api.i18n import render, resolve_locale
 from api.settings import Settings
 from bot.conversation import ConversationService
 from bot.processor import PerChatUpdateProcessor
-from bot.rendering import TELEGRAM_CAPTION_LIMIT, Card, Reply, card_png
+from bot.rendering import TELEGRAM_CAPTION_LIMIT, Card, Reply, ReplyButton, card_png
 from bot.updates import event_from_update
 from dialogs.texts import N_
 
@@ -111,12 +117,15 @@ async def send_reply(
 def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     if not reply.buttons:
         return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
-            for row in reply.buttons
-        ]
-    )
+    return InlineKeyboardMarkup([[_button(b) for b in row] for row in reply.buttons])
+
+
+def _button(button: ReplyButton) -> InlineKeyboardButton:
+    if button.kind == "url":
+        return InlineKeyboardButton(button.label, url=button.data)
+    if button.kind == "copy":
+        return InlineKeyboardButton(button.label, copy_text=CopyTextButton(button.data))
+    return InlineKeyboardButton(button.label, callback_data=button.data)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

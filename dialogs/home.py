@@ -12,7 +12,7 @@ from dialogs.outputs import Button
 from dialogs.texts import N_, pN_
 
 # Flows whose half-done answers live in the state and are worth coming back to.
-RESUMABLE_PREFIXES = ("experience.", "check.")
+RESUMABLE_PREFIXES = ("experience.", "check.", "ask.")
 
 
 def leave_to_menu(turn: Turn) -> None:
@@ -36,6 +36,7 @@ def _menu_buttons(turn: Turn) -> list[list[Button]]:
         [Button("experience", pN_("button", "Add an experience"), "➕")],
         [Button("check", pN_("button", "Check my work skills"), "✅")],
         [Button("review", pN_("button", "What I have saved"), "📋")],
+        [Button("ask", pN_("button", "Ask someone to confirm"), "📨")],
         [Button("settings", pN_("button", "Settings"), "⚙️")],
     ]
     return rows
@@ -61,6 +62,10 @@ def _menu_tap(turn: Turn, value: str) -> None:
         turn.go("review.summary")
     elif value == "settings":
         turn.go("settings.menu")
+    elif value == "ask":
+        from dialogs.endorsements import start_asking
+
+        start_asking(turn)
 
 
 def start_experience(turn: Turn) -> None:

@@ -28,6 +28,8 @@ class Button:
     label: Text
     emoji: str = ""
     selected: bool = False
+    # "tap" answers the dialog; "url" opens ``value`` (a link); "copy" copies ``value``.
+    kind: str = "tap"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,37 @@ class SaveSelfCheck(Action):
 @dataclass(frozen=True, slots=True)
 class DeleteSelfCheck(Action):
     skill_id: str
+
+
+class EndorsementAction(Action):
+    """An action about the learner's endorsement requests (see bot/asking.py)."""
+
+
+@dataclass(frozen=True, slots=True)
+class AskForEndorsement(EndorsementAction):
+    """Create a request; the driver shows the templated message with its one-time link."""
+
+    experience_id: int
+    learner_name: str
+    endorser_name: str
+    endorser_role: str
+    locale: str
+    # (skill id, outcome id, own words) for each statement asked about.
+    items: tuple[tuple[str | None, str | None, str | None], ...]
+    endorser_email: str | None = None
+    endorser_phone: str | None = None
+    # Have the service e-mail it (offered only where e-mail is set up).
+    send_email: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RemindEndorser(EndorsementAction):
+    request_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class CancelRequest(EndorsementAction):
+    request_id: int
 
 
 Output = Say | Action

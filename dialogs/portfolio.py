@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -75,13 +76,38 @@ class SavedExperience:
 
 
 @dataclass(frozen=True, slots=True)
+class SavedRequest:
+    """A request to confirm skills, as the learner's list shows it."""
+
+    id: int
+    experience_id: int
+    endorser_name: str
+    endorser_role: str
+    # sent | opened | answered | declined | expired | cancelled
+    state: str
+    outcome_count: int
+    confirmed: int = 0
+    partly: int = 0
+    expires_on: date | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in ("sent", "opened")
+
+
+@dataclass(frozen=True, slots=True)
 class Portfolio:
     experiences: tuple[SavedExperience, ...] = ()
     # general skill id -> outcome id -> {"level": ..., "example": ...}
     self_checks: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
+    # Requests to confirm skills, newest first.
+    requests: tuple[SavedRequest, ...] = ()
 
     def experience(self, experience_id: int) -> SavedExperience | None:
         return next((e for e in self.experiences if e.id == experience_id), None)
+
+    def request(self, request_id: int) -> SavedRequest | None:
+        return next((r for r in self.requests if r.id == request_id), None)
 
     @property
     def skill_count(self) -> int:
@@ -92,7 +118,7 @@ class Portfolio:
 
         Lets a dialog show the result of a change in the same turn that asks for it.
         """
-        from dialogs.outputs import DeleteExperience, DeleteSelfCheck, SaveSelfCheck
+        from dialogs.outputs import CancelRequest, DeleteExperience, DeleteSelfCheck, SaveSelfCheck
 
         if isinstance(action, DeleteExperience):
             kept = tuple(e for e in self.experiences if e.id != action.experience_id)
@@ -102,6 +128,12 @@ class Portfolio:
         if isinstance(action, DeleteSelfCheck):
             checks = {k: v for k, v in self.self_checks.items() if k != action.skill_id}
             return replace(self, self_checks=checks)
+        if isinstance(action, CancelRequest):
+            requests = tuple(
+                replace(r, state="cancelled") if r.id == action.request_id and r.is_open else r
+                for r in self.requests
+            )
+            return replace(self, requests=requests)
         return self
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.endorsements.asking import saved_requests
 from api.experiences.models import Experience, SelfCheckAnswer, SkillClaim
 from dialogs.portfolio import EXPERIENCE_FIELDS, Portfolio, SavedExperience, SavedSkill
 
@@ -102,6 +104,7 @@ async def load_portfolio(session: AsyncSession, learner_id: int) -> Portfolio:
     return Portfolio(
         experiences=tuple(_saved(e) for e in experiences),
         self_checks=checks,
+        requests=await saved_requests(session, learner_id, now=datetime.now(UTC)),
     )
 
 

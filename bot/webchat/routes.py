@@ -22,8 +22,10 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from api.i18n import is_rtl, resolve_locale, translations
+from api.notices.service import news_for_chat
 from api.templating import templates
 from bot.conversation import ConversationService
+from bot.news import news_json
 from bot.rendering import Card, Reply, card_png
 from dialogs.events import Event
 
@@ -46,6 +48,10 @@ class ChatEvent(BaseModel):
 
 def _chat_id(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()[:40]
+
+
+# Public for the endorser's page: an answer sent from the learner's own browser is a signal.
+chat_id = _chat_id
 
 
 def _service(request: Request) -> ConversationService:
@@ -107,12 +113,37 @@ async def chat_event(
         return JSONResponse(  # type: ignore[return-value]
             {"error": page_texts(locale)["error"]}, status_code=503
         )
+    news = await _news(request, _chat_id(meritkompis_chat))
     return {
         "locale": result.locale,
         "dir": "rtl" if is_rtl(result.locale) else "ltr",
         "ui": page_texts(result.locale),
-        "messages": [_reply_json(reply) for reply in result.replies],
+        # News first, so the question being asked stays the newest message.
+        "messages": news + [_reply_json(reply) for reply in result.replies],
     }
+
+
+@router.get("/chat/news")
+async def chat_news(
+    request: Request, meritkompis_chat: Annotated[str | None, Cookie()] = None
+) -> dict[str, Any]:
+    """What happened since the last turn (an endorser answered); the page polls this."""
+    if not meritkompis_chat:
+        return {"messages": []}
+    return {"messages": await _news(request, _chat_id(meritkompis_chat))}
+
+
+async def _news(request: Request, chat_id: str) -> list[dict[str, Any]]:
+    state = request.app.state
+    if not hasattr(state, "sessions") or not hasattr(state, "catalogue"):
+        return []
+    try:
+        found = await news_for_chat(state.sessions, CHANNEL, chat_id, state.catalogue)
+    except Exception:
+        # The news stays pending; the next poll brings it.
+        log.exception("could not read the learner's news")
+        return []
+    return [news_json(item) for item in found]
 
 
 def page_texts(locale: str) -> dict[str, str]:
@@ -165,7 +196,10 @@ def _reply_json(reply: Reply) -> dict[str, Any]:
         "alt": reply.alt,
         "picture": card_url(reply.card) if reply.card else None,
         "replace": reply.replace_tapped,
-        "buttons": [[{"label": b.label, "data": b.data} for b in row] for row in reply.buttons],
+        "buttons": [
+            [{"label": b.label, "data": b.data, "kind": b.kind} for b in row]
+            for row in reply.buttons
+        ],
     }
 
 

@@ -16,6 +16,7 @@ from tests.fakes._telegram_records import Buttons
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64  # bytes
+MAX_COPY_TEXT = 256  # characters, as CopyTextButton documents
 
 _HTML_TAGS = frozenset(
     {
@@ -276,6 +277,13 @@ def _check_inline_button(button: Any) -> None:
     elif "url" in button:
         if not re.match(r"(https?|tg)://\S+$", str(button["url"])):
             raise bad_request(f"inline keyboard button URL '{button['url']}' is invalid")
+    elif "copy_text" in button:
+        copy = button["copy_text"]
+        text = copy.get("text") if isinstance(copy, dict) else None
+        if not isinstance(text, str) or not 1 <= len(text) <= MAX_COPY_TEXT:
+            raise bad_request(
+                "can't parse inline keyboard button: copy_text must have 1-256 characters"
+            )
     elif len(button) == 1:
         raise bad_request("text buttons are unallowed in the inline keyboard")
 
@@ -292,7 +300,9 @@ def inline_buttons(markup: Any) -> Buttons:
 def _button_target(button: dict[str, Any]) -> str:
     for key in ("callback_data", "url", "switch_inline_query", "copy_text"):
         if key in button:
-            return str(button[key])
+            value = button[key]
+            # A copy button's target is the text it copies.
+            return str(value.get("text", "")) if isinstance(value, dict) else str(value)
     return ""
 
 

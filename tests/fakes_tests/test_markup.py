@@ -77,6 +77,15 @@ def test_keyboards_are_read_and_checked() -> None:
         check_reply_markup({"inline_keyboard": [[{"text": "x"}]]})
 
 
+def test_copy_buttons_copy_at_most_256_characters() -> None:
+    copy = {"inline_keyboard": [[{"text": "Copy", "copy_text": {"text": "Hello Maria"}}]]}
+    check_reply_markup(copy)
+    assert inline_buttons(copy) == [[("Copy", "Hello Maria")]]
+    for text in ("", "x" * 257, None):
+        with pytest.raises(ApiError, match="copy_text"):
+            check_reply_markup({"inline_keyboard": [[{"text": "C", "copy_text": {"text": text}}]]})
+
+
 def test_command_entities_use_utf16_offsets() -> None:
     assert command_entities("🙂 /start@meritkompis_bot x") == [
         {"type": "bot_command", "offset": 3, "length": 22}

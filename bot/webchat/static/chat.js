@@ -10,7 +10,8 @@
   let busy = false;
 
   function disableOldButtons() {
-    log.querySelectorAll(".buttons button").forEach((b) => { b.disabled = true; });
+    // Copy buttons stay usable: the message they copy is still there to send.
+    log.querySelectorAll(".buttons button:not(.copy)").forEach((b) => { b.disabled = true; });
   }
 
   function bubble(who, text) {
@@ -31,6 +32,8 @@
       const r = document.createElement("div");
       r.className = "row";
       row.forEach((b) => {
+        if (b.kind === "url") { r.appendChild(linkButton(b)); return; }
+        if (b.kind === "copy") { r.appendChild(copyButton(b)); return; }
         const btn = document.createElement("button");
         btn.type = "button";
         btn.textContent = b.label;
@@ -41,6 +44,32 @@
       box.appendChild(r);
     });
     return box;
+  }
+
+  // A link that looks like a button: a mailto:, sms: or https: link to forward a message.
+  function linkButton(b) {
+    const a = document.createElement("a");
+    a.className = "button-link";
+    a.href = b.data;
+    a.textContent = b.label;
+    if (b.data.startsWith("http")) { a.target = "_blank"; a.rel = "noopener noreferrer"; }
+    return a;
+  }
+
+  function copyButton(b) {
+    const btn = document.createElement("button");
+    btn.type = "button";
+    btn.className = "copy";
+    btn.textContent = b.label;
+    btn.addEventListener("click", async () => {
+      try {
+        await navigator.clipboard.writeText(b.data);
+        btn.textContent = "✔️ " + b.label.replace(/^\S+\s/, "");
+      } catch (error) {
+        btn.textContent = b.label;
+      }
+    });
+    return btn;
   }
 
   function botMessage(message) {
@@ -130,5 +159,22 @@
     send("text", text, null);
   });
 
+  // News (an endorser answered) arrives with the next turn, or with this poll.
+  async function poll() {
+    if (busy || document.hidden) return;
+    try {
+      const response = await fetch("/chat/news", { credentials: "same-origin" });
+      if (!response.ok) return;
+      const data = await response.json();
+      data.messages.forEach((message) => {
+        log.appendChild(botMessage(message));
+      });
+      if (data.messages.length) log.lastElementChild.scrollIntoView({ block: "end" });
+    } catch (error) {
+      // Offline for a moment: the next poll tries again.
+    }
+  }
+
   send("resume", "", null);
+  setInterval(poll, 10000);
 })();
