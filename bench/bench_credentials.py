@@ -43,6 +43,7 @@ from api.experiences.service import save_experience
 from api.learners.service import save_profile
 from api.skills.catalogue import default_catalogue
 from bench.report import verdict
+from tests.endorsements.people import JACOBS_INTERNSHIP
 
 CREDENTIALS_PER_ROUND = 100
 ROUNDS = 5
@@ -76,16 +77,7 @@ async def answered_endorsements(sessions: Any, count: int) -> list[int]:
         experience = await save_experience(
             session,
             learner.id,
-            {
-                "kind": "internship",
-                "area": "hotel",
-                "role": "Rumsstädare",
-                "place": "Hotell Norra",
-                "start_year": 2026,
-                "start_month": 3,
-                "ongoing": True,
-                "skills": ["hotel_room_cleaning"],
-            },
+            JACOBS_INTERNSHIP,
         )
         for number in range(count):
             request, _ = await endorsements.create_request(

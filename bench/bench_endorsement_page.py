@@ -44,6 +44,7 @@ from api.endorsements.security import CSRF_COOKIE, form_token
 from api.experiences.service import save_experience
 from api.learners.service import save_profile
 from bench.report import percentile, verdict
+from tests.endorsements.people import JACOBS_INTERNSHIP
 
 CLIENTS = 50
 ROUNDS = 3
@@ -156,17 +157,7 @@ async def make_links(database_url: str, count: int) -> list[str]:
         experience = await save_experience(
             session,
             learner.id,
-            {
-                "kind": "internship",
-                "area": "hotel",
-                "role": "Rumsstädare",
-                "place": "Hotell Norra",
-                "start_year": 2026,
-                "start_month": 3,
-                "ongoing": True,
-                "skills": ["hotel_room_cleaning"],
-                "own_skills": ["Folding towels the hotel's way"],
-            },
+            JACOBS_INTERNSHIP,
         )
         for n in range(count):
             _, token = await endorsements.create_request(

@@ -13,6 +13,7 @@ from api.db.engine import create_session_factory
 from api.endorsements.service import AskedItem, NewRequest
 from api.experiences.service import save_experience
 from api.learners.service import save_profile
+from tests.endorsements.people import JACOBS_INTERNSHIP
 
 NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 LIFETIME = timedelta(days=30)
@@ -51,16 +52,6 @@ async def jacob(engine: AsyncEngine) -> AsyncIterator[Learner]:
         experience = await save_experience(
             session,
             learner.id,
-            {
-                "kind": "internship",
-                "area": "hotel",
-                "role": "Rumsstädare",
-                "place": "Hotell Norra",
-                "start_year": 2026,
-                "start_month": 3,
-                "ongoing": True,
-                "skills": ["hotel_room_cleaning"],
-                "own_skills": ["Folding towels the hotel's way"],
-            },
+            JACOBS_INTERNSHIP,
         )
     yield Learner(learner.id, experience.id, sessions)

@@ -13,6 +13,7 @@ from api.endorsements import service as endorsements
 from api.endorsements.models import EndorsementRequest
 from api.experiences.service import save_experience
 from tests.chat_script import BotMessage, Chat, talk
+from tests.endorsements.people import JACOBS_INTERNSHIP
 
 ONBOARDING = {
     "en": [
@@ -35,17 +36,7 @@ ONBOARDING = {
     ],
 }
 
-INTERNSHIP = {
-    "kind": "internship",
-    "area": "hotel",
-    "role": "Rumsstädare",
-    "place": "Hotell Norra",
-    "start_year": 2026,
-    "start_month": 3,
-    "ongoing": True,
-    "skills": ["hotel_room_cleaning"],
-    "own_skills": ["Folding towels the hotel's way"],
-}
+INTERNSHIP = JACOBS_INTERNSHIP
 
 LINK = re.compile(r"https?://\S+/e/([A-Za-z0-9_\-]+)")
 
