@@ -125,6 +125,17 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+class UnknownLink(Exception):
+    """The token opens no request (mistyped, guessed or garbage): the route shows a 404 page."""
+
+
+async def _linked_request(session: AsyncSession, token: str) -> EndorsementRequest:
+    found = await endorsements.request_by_token(session, token)
+    if found is None:
+        raise UnknownLink
+    return found
+
+
 class EndorserRoute(APIRoute):
     """Rate limit first, security headers on every answer, a friendly page for any failure."""
 
@@ -140,6 +151,8 @@ class EndorserRoute(APIRoute):
             else:
                 try:
                     response = await handler(request)
+                except UnknownLink:
+                    response = _message_page(request, None, "unknown", status_code=404)
                 except Exception:
                     log.exception("the endorser's page failed")
                     response = _message_page(request, None, "error", status_code=500)
@@ -555,9 +568,7 @@ async def endorsement_page(request: Request, token: str) -> Response:
     pages = _pages(request)
     now = _now()
     async with pages.sessions() as session:
-        found = await endorsements.request_by_token(session, token)
-        if found is None:
-            return _message_page(request, None, "unknown", status_code=404)
+        found = await _linked_request(session, token)
         state = endorsements.state_of(found, now)
         if state is RequestState.ANSWERED:
             return _thanks_page(request, pages, found, token)
@@ -584,9 +595,7 @@ async def _take_answer(request: Request, token: str, posted: dict[str, str] | No
     pages = _pages(request)
     now = _now()
     async with pages.sessions() as session, session.begin():
-        found = await endorsements.request_by_token(session, token)
-        if found is None:
-            return _message_page(request, None, "unknown", status_code=404)
+        found = await _linked_request(session, token)
         state = endorsements.state_of(found, now)
         if state is RequestState.ANSWERED:
             return _thanks_page(request, pages, found, token, status_code=409, again=True)
@@ -646,9 +655,7 @@ async def _answered_twice(request: Request, token: str) -> Response:
     """Another submit on the same link won the race: show its answer is kept."""
     pages = _pages(request)
     async with pages.sessions() as session:
-        found = await endorsements.request_by_token(session, token)
-        if found is None:
-            return _message_page(request, None, "unknown", status_code=404)
+        found = await _linked_request(session, token)
         return _thanks_page(request, pages, found, token, status_code=409, again=True)
 
 
@@ -657,9 +664,7 @@ async def decline_page(request: Request, token: str) -> Response:
     pages = _pages(request)
     reason = request.query_params.get("reason", "")
     async with pages.sessions() as session:
-        found = await endorsements.request_by_token(session, token)
-        if found is None:
-            return _message_page(request, None, "unknown", status_code=404)
+        found = await _linked_request(session, token)
         state = endorsements.state_of(found, _now())
         if state is RequestState.ANSWERED:
             return _thanks_page(request, pages, found, token)
@@ -692,9 +697,7 @@ async def decline(request: Request, token: str) -> Response:
     now = _now()
     posted = await _read_form(request) or {}
     async with pages.sessions() as session, session.begin():
-        found = await endorsements.request_by_token(session, token)
-        if found is None:
-            return _message_page(request, None, "unknown", status_code=404)
+        found = await _linked_request(session, token)
         locale = _locale(request, found)
         reason = posted.get("reason", "")
         if reason not in DECLINE_REASONS or not _form_ok(request, token, posted):
@@ -716,9 +719,7 @@ async def send_code(request: Request, token: str) -> Response:
     now = _now()
     posted = await _read_form(request) or {}
     async with pages.sessions() as session, session.begin():
-        found = await endorsements.request_by_token(session, token)
-        if found is None:
-            return _message_page(request, None, "unknown", status_code=404)
+        found = await _linked_request(session, token)
         locale = _locale(request, found)
         endorsement = found.endorsement
         state = endorsements.state_of(found, now)
@@ -748,9 +749,7 @@ async def send_code(request: Request, token: str) -> Response:
 async def code_page(request: Request, token: str) -> Response:
     pages = _pages(request)
     async with pages.sessions() as session:
-        found = await endorsements.request_by_token(session, token)
-        if found is None:
-            return _message_page(request, None, "unknown", status_code=404)
+        found = await _linked_request(session, token)
         endorsement = found.endorsement
         if endorsement is None or endorsement.email_code_hash is None:
             return _see_other(_link(token, _locale(request, found)))
@@ -763,9 +762,7 @@ async def check_code(request: Request, token: str) -> Response:
     now = _now()
     posted = await _read_form(request) or {}
     async with pages.sessions() as session, session.begin():
-        found = await endorsements.request_by_token(session, token)
-        if found is None:
-            return _message_page(request, None, "unknown", status_code=404)
+        found = await _linked_request(session, token)
         locale = _locale(request, found)
         endorsement = found.endorsement
         if endorsement is None:
