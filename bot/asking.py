@@ -64,6 +64,9 @@ class TurnEffects:
     failed: set[int] = field(default_factory=set)
     # (where in the replies, what to e-mail) for messages the service sends itself.
     emails: list[tuple[int, Made]] = field(default_factory=list)
+    # Replies any action's driver made for this turn (a file, a list read from the
+    # database), keyed like ``made``; shown where the action stands in the outputs.
+    shown: dict[int, list[Reply]] = field(default_factory=dict)
 
 
 async def carry_out(

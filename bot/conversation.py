@@ -144,7 +144,9 @@ class ConversationService:
             if isinstance(output, Say):
                 replies.append(render_say(output, locale, summary_rows))
             else:
-                # A request's message with its link is shown where the action stands.
+                # What an action made (a request's message with its link, a file) is
+                # shown where the action stands.
+                replies += effects.shown.get(id(output), [])
                 replies += asking.replies_for(output, effects, locale)
                 asking.note_emails(output, effects, len(replies))
         return replies

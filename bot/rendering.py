@@ -42,6 +42,15 @@ def card_png(card: Card) -> bytes:
 
 
 @dataclass(frozen=True, slots=True)
+class ReplyFile:
+    """A file the learner gets with a message: their credential, a badge, their data."""
+
+    name: str
+    data: bytes
+    mime: str
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     text: str
     buttons: tuple[tuple[ReplyButton, ...], ...] = ()
@@ -51,6 +60,9 @@ class Reply:
     alt: str = ""
     replace_tapped: bool = False
     rtl: bool = False
+    # Sent as a document (never as a photo: Telegram would recompress a PNG and drop
+    # the credential baked into it).
+    file: ReplyFile | None = None
 
     @property
     def text_with_emoji(self) -> str:

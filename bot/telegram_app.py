@@ -14,6 +14,7 @@ from telegram import (
     CopyTextButton,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     Message,
     Update,
 )
@@ -95,6 +96,9 @@ async def send_reply(
             if "not modified" in str(error).lower():
                 return
             log.info("could not edit the tapped message, sending a new one: %s", error)
+    if reply.file is not None:
+        await _send_file(bot, chat_id, reply, markup)
+        return
     if reply.card is None:
         await bot.send_message(chat_id, reply.text_with_emoji, reply_markup=markup)
         return
@@ -112,6 +116,22 @@ async def send_reply(
         photo_ids[reply.card] = sent.photo[-1].file_id
     if not fits:
         await bot.send_message(chat_id, reply.text, reply_markup=markup)
+
+
+async def _send_file(
+    bot: Any, chat_id: int, reply: Reply, markup: InlineKeyboardMarkup | None
+) -> None:
+    assert reply.file is not None
+    document = InputFile(reply.file.data, filename=reply.file.name, attach=True)
+    fits = len(reply.text_with_emoji) <= TELEGRAM_CAPTION_LIMIT
+    await bot.send_document(
+        chat_id,
+        document,
+        caption=reply.text_with_emoji if fits else None,
+        reply_markup=markup if fits else None,
+    )
+    if not fits:
+        await bot.send_message(chat_id, reply.text_with_emoji, reply_markup=markup)
 
 
 def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:

@@ -26,7 +26,7 @@ from api.notices.service import news_for_chat
 from api.templating import templates
 from bot.conversation import ConversationService
 from bot.news import news_json
-from bot.rendering import Card, Reply, card_png
+from bot.rendering import Card, Reply, ReplyFile, card_png
 from dialogs.events import Event
 
 log = logging.getLogger(__name__)
@@ -200,7 +200,13 @@ def _reply_json(reply: Reply) -> dict[str, Any]:
             [{"label": b.label, "data": b.data, "kind": b.kind} for b in row]
             for row in reply.buttons
         ],
+        "file": _file_json(reply.file) if reply.file else None,
     }
+
+
+def _file_json(file: ReplyFile) -> dict[str, str]:
+    # Inline, so the file needs no second request and no URL that could be guessed.
+    return {"name": file.name, "mime": file.mime, "data": base64.b64encode(file.data).decode()}
 
 
 def _accept_language(request: Request) -> str | None:

@@ -94,8 +94,22 @@
     const p = document.createElement("p");
     p.textContent = message.text;
     item.appendChild(p);
+    if (message.file) item.appendChild(fileLink(message.file));
     if (message.buttons.length) item.appendChild(buttonsFor(message));
     return item;
+  }
+
+  // A file that came with the message (a credential, a badge, the learner's data): a link
+  // that saves it. The bytes are in the message, so nothing else is fetched.
+  function fileLink(file) {
+    const bytes = Uint8Array.from(atob(file.data), (c) => c.charCodeAt(0));
+    const a = document.createElement("a");
+    a.className = "button-link file";
+    a.href = URL.createObjectURL(new Blob([bytes], { type: file.mime }));
+    a.download = file.name;
+    a.textContent = "📄 " + file.name;
+    a.dir = "ltr";
+    return a;
   }
 
   function showPageTexts(ui) {
