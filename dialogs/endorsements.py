@@ -46,6 +46,7 @@ STATES: dict[str, tuple[Picture, Msg]] = {
     "declined": (Picture("🙅", N_("A person saying no")), N_("Did not want to answer.")),
     "expired": (Picture("⌛", N_("An hourglass")), N_("The link has expired.")),
     "cancelled": (Picture("🚫", N_("A no entry sign")), N_("Cancelled.")),
+    "retracted": (Picture("↩️", N_("An arrow turning back")), N_("They took back their answer.")),
 }
 
 ROLES: tuple[Msg, ...] = (

@@ -27,7 +27,8 @@ async def saved_requests(
             experience_id=summary.experience_id,
             endorser_name=summary.endorser_name,
             endorser_role=summary.endorser_role,
-            state=summary.state.value,
+            # The list says so when the endorser took the answer back.
+            state="retracted" if summary.retracted else summary.state.value,
             outcome_count=summary.outcome_count,
             confirmed=summary.confirmed,
             partly=summary.partly,

@@ -15,7 +15,7 @@ from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.db.base import Base, utcnow
-from api.db.types import JsonDocument
+from api.db.types import EncryptedString, JsonDocument
 
 
 class EndorsementRequest(Base):
@@ -32,8 +32,10 @@ class EndorsementRequest(Base):
     learner_name: Mapped[str] = mapped_column(String(80))
     endorser_name: Mapped[str] = mapped_column(String(120))
     endorser_role: Mapped[str] = mapped_column(String(120), default="")
-    endorser_email: Mapped[str | None] = mapped_column(String(254))
-    endorser_phone: Mapped[str | None] = mapped_column(String(32))
+    # Contact details: sealed at rest, and emptied a while after the request closes
+    # (api/endorsements/retention.py).
+    endorser_email: Mapped[str | None] = mapped_column(EncryptedString("endorser_email"))
+    endorser_phone: Mapped[str | None] = mapped_column(EncryptedString("endorser_phone"))
     # The language the request and the page are written in.
     locale: Mapped[str] = mapped_column(String(8))
     # sent | opened | answered | declined | cancelled; "expired" follows from expires_at.
@@ -115,7 +117,8 @@ class Endorsement(Base):
     name: Mapped[str] = mapped_column(String(120))
     role: Mapped[str] = mapped_column(String(120))
     organisation: Mapped[str] = mapped_column(String(160))
-    email: Mapped[str] = mapped_column(String(254))
+    # Sealed at rest; emptied with the request's contact details.
+    email: Mapped[str] = mapped_column(EncryptedString("endorsement_email"))
     declared: Mapped[bool] = mapped_column(Boolean)
     # self_declared | email_verified
     trust_level: Mapped[str] = mapped_column(String(16), default="self_declared")
@@ -156,3 +159,25 @@ class OutcomeVerdict(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
 
     endorsement: Mapped[Endorsement] = relationship(back_populates="verdicts")
+
+
+class CredentialsDue(Base):
+    """An answer whose credentials are still to be signed: the issuing queue.
+
+    Written in the answer's own transaction, so a stored answer always gets its
+    credentials; removed in the transaction that stores them. A failed try counts in
+    ``tries`` and moves ``due_at`` later (see api/endorsements/issuing.py).
+    """
+
+    __tablename__ = "credentials_due"
+
+    endorsement_id: Mapped[int] = mapped_column(
+        ForeignKey("endorsements.id", ondelete="CASCADE"), primary_key=True
+    )
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    # Only to be written with a new answer in one flush; never loaded through.
+    endorsement: Mapped[Endorsement] = relationship(lazy="raise")

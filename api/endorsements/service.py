@@ -14,12 +14,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Final
+from typing import Final, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from api.conversations.models import Conversation
+from api.credentials import service as credentials
+from api.endorsements import issuing
 from api.endorsements.models import (
     AskedOutcome,
     Endorsement,
@@ -40,6 +43,7 @@ VERDICTS: Final = ("yes", "partly", "no")
 DECLINE_REASONS: Final = ("not_me", "prefer_not")
 ANSWERED_NOTICE: Final = "endorsement_answered"
 DECLINED_NOTICE: Final = "endorsement_declined"
+RETRACTED_NOTICE: Final = "endorsement_retracted"
 
 # Addresses anyone can make in a minute. An answer from one is not wrong, but it is
 # weaker evidence that the endorser speaks for an organisation.
@@ -155,6 +159,8 @@ class RequestSummary:
     partly: int = 0
     trust_level: str | None = None
     signals: Mapping[str, object] = field(default_factory=dict)
+    # The endorser answered, then took the answer back through their link.
+    retracted: bool = False
 
 
 def new_token() -> str:
@@ -170,7 +176,17 @@ def as_utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def state_of(request: EndorsementRequest, now: datetime) -> RequestState:
+class HasState(Protocol):
+    """Anything that knows a request's stored status and expiry (a row, or a page's read)."""
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def expires_at(self) -> datetime: ...
+
+
+def state_of(request: HasState, now: datetime) -> RequestState:
     state = RequestState(request.status)
     if state in OPEN_STATES and as_utc(request.expires_at) <= now:
         return RequestState.EXPIRED
@@ -253,6 +269,19 @@ def mark_opened(request: EndorsementRequest, now: datetime) -> None:
         request.opened_at = now
 
 
+async def mark_opened_by_id(session: AsyncSession, request_id: int, now: datetime) -> None:
+    """``mark_opened`` without loading the request: one statement, a no-op after the first."""
+    await session.execute(
+        update(EndorsementRequest)
+        .where(
+            EndorsementRequest.id == request_id,
+            EndorsementRequest.status == RequestState.SENT.value,
+            EndorsementRequest.expires_at > now,
+        )
+        .values(status=RequestState.OPENED.value, opened_at=now)
+    )
+
+
 def _require_open(request: EndorsementRequest, now: datetime) -> None:
     state = state_of(request, now)
     if state not in OPEN_STATES:
@@ -267,7 +296,7 @@ async def submit(
     now: datetime,
     client_web_chat: str | None = None,
 ) -> Endorsement:
-    """Store the endorser's one answer and queue the news for the learner.
+    """Store the endorser's one answer; queue the news for the learner and the credentials.
 
     Raises ``RequestClosed`` for a request that is answered, declined, cancelled or
     expired (a second submit among them), and ``ValueError`` for an answer that does
@@ -313,6 +342,8 @@ async def submit(
             created_at=now,
         )
     )
+    # In the same transaction: the credentials it earns are signed by the issuing queue.
+    issuing.record_due(session, endorsement, request, now)
     await session.flush()
     return endorsement
 
@@ -336,6 +367,51 @@ async def decline(
         )
     )
     await session.flush()
+
+
+def can_retract(request: EndorsementRequest, now: datetime) -> bool:
+    """An answer can be taken back through its link while the link still works."""
+    endorsement = request.endorsement
+    return (
+        state_of(request, now) is RequestState.ANSWERED
+        and endorsement is not None
+        and endorsement.retracted_at is None
+        and as_utc(request.expires_at) > now
+    )
+
+
+async def retract(session: AsyncSession, request: EndorsementRequest, *, now: datetime) -> int:
+    """The endorser takes their answer back: it stops counting, its credentials are revoked.
+
+    Returns how many credentials were revoked. Raises ``RequestClosed`` when the answer
+    cannot be taken back (not answered, already taken back, or the link has expired).
+    """
+    endorsement = request.endorsement
+    if endorsement is None or not can_retract(request, now):
+        raise RequestClosed(state_of(request, now))
+    # A write first, so this transaction holds the answer's row (PostgreSQL) or the
+    # database's write lock (SQLite) before it looks for credentials: the issuing queue
+    # either finished before (and they are revoked here) or sees the answer taken back.
+    taken = await session.execute(
+        update(Endorsement)
+        .where(Endorsement.id == endorsement.id, Endorsement.retracted_at.is_(None))
+        .values(retracted_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if not getattr(taken, "rowcount", 0):
+        raise RequestClosed(RequestState.ANSWERED)  # taken back a moment ago
+    set_committed_value(endorsement, "retracted_at", now)
+    revoked = await credentials.revoke_for_endorsement(session, endorsement.id, now=now)
+    session.add(
+        Notice(
+            learner_id=request.learner_id,
+            kind=RETRACTED_NOTICE,
+            payload={"request_id": request.id, "revoked": revoked},
+            created_at=now,
+        )
+    )
+    await session.flush()
+    return revoked
 
 
 async def cancel(session: AsyncSession, learner_id: int, request_id: int, *, now: datetime) -> bool:
@@ -385,7 +461,9 @@ async def requests_of(
 
 def summary_of(request: EndorsementRequest, now: datetime) -> RequestSummary:
     endorsement = request.endorsement
-    verdicts = [v.verdict for v in endorsement.verdicts] if endorsement else []
+    # An answer the endorser took back confirms nothing any more.
+    counts = endorsement is not None and endorsement.retracted_at is None
+    verdicts = [v.verdict for v in endorsement.verdicts] if endorsement and counts else []
     return RequestSummary(
         id=request.id,
         experience_id=request.experience_id,
@@ -399,6 +477,7 @@ def summary_of(request: EndorsementRequest, now: datetime) -> RequestSummary:
         partly=verdicts.count("partly"),
         trust_level=endorsement.trust_level if endorsement else None,
         signals=dict(endorsement.signals) if endorsement else {},
+        retracted=endorsement is not None and endorsement.retracted_at is not None,
     )
 
 

@@ -8,6 +8,8 @@ Routes (every one limited per client address, checked before any database work):
 * ``POST /e/{token}/decline``  closes the request
 * ``POST /e/{token}/email``    sends a one-time code to the endorser's address
 * ``GET|POST /e/{token}/code`` types the code; the right one raises the trust level
+* ``GET  /e/{token}/retract``  "Take back my answer", to confirm (while the link works)
+* ``POST /e/{token}/retract``  the answer stops counting; its credentials are revoked
 
 ``?lang=sv|en|ar`` switches the language; the default is the one the learner chose.
 Pages are plain HTML forms: no JavaScript, right to left in Arabic. Every response
@@ -33,15 +35,21 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from api.credentials import service as credentials
-from api.credentials.web import issuance_of
 from api.endorsements import forms
 from api.endorsements import service as endorsements
 from api.endorsements.models import Endorsement, EndorsementRequest
+from api.endorsements.reading import (
+    AskedFacts,
+    ExperienceFacts,
+    LinkedRequest,
+    LinkReader,
+    experience_facts,
+    linked_from_request,
+)
+from api.endorsements.rendered import FORM_TOKEN_MARKER, LINK_MARKER, RenderedForms, fill_in
 from api.endorsements.security import (
     COOKIE_PATH,
     CSRF_COOKIE,
@@ -53,10 +61,10 @@ from api.endorsements.security import (
     new_form_cookie,
 )
 from api.endorsements.service import CodeCheck, RequestClosed, RequestState
-from api.experiences.models import Experience
 from api.i18n import SUPPORTED_LOCALES, is_rtl, render, resolve_locale, translations
 from api.mail import Mailer
 from api.notices import service as notices
+from api.privacy.erase import withdrawn_request
 from api.settings import Settings
 from api.skills.catalogue import Catalogue, default_catalogue
 from bot.webchat.routes import COOKIE as WEB_CHAT_COOKIE
@@ -98,6 +106,8 @@ class EndorserPages:
     settings: Settings
     mailer: Mailer
     limiter: RateLimiter
+    reader: LinkReader
+    forms: RenderedForms
 
 
 def _pages(request: Request) -> EndorserPages:
@@ -116,13 +126,27 @@ def pages_of(app: FastAPI) -> EndorserPages:
             settings=settings,
             mailer=Mailer(settings),
             limiter=RateLimiter(settings.endorsement_rate_per_minute),
+            reader=LinkReader(settings.database_url_resolved, state.sessions),
+            forms=RenderedForms(),
         )
         state.endorser_pages = pages
     return pages
 
 
+def close_pages(app: FastAPI) -> None:
+    """Let go of what the pages hold open (the quick reader's connection); at shutdown."""
+    pages: EndorserPages | None = getattr(app.state, "endorser_pages", None)
+    if pages is not None:
+        pages.reader.close()
+        app.state.endorser_pages = None
+
+
 def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
+
+
+# The request a page is about: loaded by the ORM (to change it) or read quickly (to show it).
+Shown = EndorsementRequest | LinkedRequest
 
 
 class UnknownLink(Exception):
@@ -152,7 +176,7 @@ class EndorserRoute(APIRoute):
                 try:
                     response = await handler(request)
                 except UnknownLink:
-                    response = _message_page(request, None, "unknown", status_code=404)
+                    response = await _unknown_link_page(request)
                 except Exception:
                     log.exception("the endorser's page failed")
                     response = _message_page(request, None, "error", status_code=500)
@@ -160,6 +184,16 @@ class EndorserRoute(APIRoute):
             return response
 
         return guarded
+
+
+async def _unknown_link_page(request: Request) -> Response:
+    """404; or "withdrawn" when the learner erased everything (see api/privacy/erase.py)."""
+    async with _pages(request).sessions() as session:
+        token = request.path_params.get("token", "")
+        withdrawn = await withdrawn_request(session, token, request.query_params.get("lang"))
+    if withdrawn is None:
+        return _message_page(request, None, "unknown", status_code=404)
+    return _closed_page(request, withdrawn, RequestState.CANCELLED)
 
 
 router = APIRouter(route_class=EndorserRoute)
@@ -210,19 +244,30 @@ def _bdi(value: object) -> Markup:
 def _html(
     request: Request, locale: str, template: str, context: dict[str, Any], status_code: int = 200
 ) -> HTMLResponse:
-    page = _environment(locale).get_template(template)
-    html = page.render(
-        locale=locale,
-        dir="rtl" if is_rtl(locale) else "ltr",
-        static=STATIC_PATH,
-        languages=_language_links(request, locale),
-        **context,
-    )
+    html = _render(locale, template, context, _language_links(quote(request.url.path), locale))
     return HTMLResponse(html, status_code=status_code)
 
 
-def _language_links(request: Request, current: str) -> list[tuple[str, str, str, bool]]:
-    path = quote(request.url.path)
+def _render(
+    locale: str,
+    template: str,
+    context: dict[str, Any],
+    languages: list[tuple[str, str, str, bool]],
+) -> str:
+    return (
+        _environment(locale)
+        .get_template(template)
+        .render(
+            locale=locale,
+            dir="rtl" if is_rtl(locale) else "ltr",
+            static=STATIC_PATH,
+            languages=languages,
+            **context,
+        )
+    )
+
+
+def _language_links(path: str, current: str) -> list[tuple[str, str, str, bool]]:
     return [
         (code, LANGUAGE_NAMES[code], f"{path}?lang={code}", code == current)
         for code in SUPPORTED_LOCALES
@@ -250,7 +295,7 @@ def _slow_down_page(locale: str) -> Response:
 
 def _message_page(
     request: Request,
-    endorsement_request: EndorsementRequest | None,
+    endorsement_request: Shown | None,
     kind: str,
     *,
     status_code: int,
@@ -266,7 +311,7 @@ def _message_page(
     return _html(request, locale, "endorse_message.html", context, status_code)
 
 
-def _locale(request: Request, endorsement_request: EndorsementRequest | None) -> str:
+def _locale(request: Request, endorsement_request: Shown | None) -> str:
     """``?lang=`` when it names a language we have, else the request's, else the browser's."""
     asked = request.query_params.get("lang", "")
     if asked in SUPPORTED_LOCALES:
@@ -303,9 +348,9 @@ class ExperienceView:
     ongoing: bool
 
 
-def _asked(request: EndorsementRequest, catalogue: Catalogue, locale: str) -> list[AskedView]:
+def _asked(outcomes: Sequence[AskedFacts], catalogue: Catalogue, locale: str) -> list[AskedView]:
     views = []
-    for number, asked in enumerate(request.outcomes, start=1):
+    for number, asked in enumerate(outcomes, start=1):
         if asked.own_words is not None or asked.skill_id is None:
             views.append(AskedView(asked.id, number, asked.own_words or "", True))
             continue
@@ -327,36 +372,6 @@ def _month_text(year: int | None, month: int | None, locale: str) -> str:
     if month:
         return format_date(date(year, month, 1), "LLLL y", locale=locale)
     return str(year)
-
-
-@dataclass(frozen=True, slots=True)
-class ExperienceFacts:
-    """What the page shows of the experience, and nothing more is read."""
-
-    role: str
-    place: str
-    start_year: int | None
-    start_month: int | None
-    end_year: int | None
-    end_month: int | None
-    ongoing: bool
-
-
-async def _experience_facts(session: AsyncSession, experience_id: int) -> ExperienceFacts | None:
-    row = (
-        await session.execute(
-            select(
-                Experience.role,
-                Experience.place,
-                Experience.start_year,
-                Experience.start_month,
-                Experience.end_year,
-                Experience.end_month,
-                Experience.ongoing,
-            ).where(Experience.id == experience_id)
-        )
-    ).first()
-    return ExperienceFacts(*row) if row is not None else None
 
 
 def _experience_view(experience: ExperienceFacts | None, locale: str) -> ExperienceView | None:
@@ -382,24 +397,52 @@ def _field_order(asked: Sequence[AskedView]) -> list[str]:
     return [*order, "comment", "name", "role", "organisation", "email", "declared"]
 
 
-async def _form_page(
+def _form_page(
     request: Request,
-    session: AsyncSession,
     pages: EndorserPages,
-    endorsement_request: EndorsementRequest,
+    linked: LinkedRequest,
     token: str,
     form: forms.EndorserForm | None,
     *,
     status_code: int = 200,
     notice: str = "",
 ) -> HTMLResponse:
-    locale = _locale(request, endorsement_request)
-    experience = await _experience_facts(session, endorsement_request.experience_id)
+    """The form: unfilled from memory (see ``rendered``), or as posted with what to fix."""
+    locale = _locale(request, linked)
+    cookie = request.cookies.get(CSRF_COOKIE) or ""
+    fresh_cookie = not cookie or len(cookie) > 128
+    if fresh_cookie:
+        cookie = new_form_cookie()
+    if form is None and not notice:
+        key = (locale, linked.shown())
+        page = pages.forms.get(key)
+        if page is None:
+            page = _render_form(pages, linked, locale, LINK_MARKER, FORM_TOKEN_MARKER, None, "")
+            pages.forms.keep(key, page)
+        html = fill_in(page, token, form_token(token, cookie))
+    else:
+        html = _render_form(pages, linked, locale, token, form_token(token, cookie), form, notice)
+    response = HTMLResponse(html, status_code=status_code)
+    if fresh_cookie:
+        _set_form_cookie(request, response, cookie)
+    return response
+
+
+def _render_form(
+    pages: EndorserPages,
+    linked: LinkedRequest,
+    locale: str,
+    token: str,
+    hidden_token: str,
+    form: forms.EndorserForm | None,
+    notice: str,
+) -> str:
+    experience = linked.experience
     if form is None:
         form = forms.prefilled(
-            endorser_name=endorsement_request.endorser_name,
-            endorser_role=endorsement_request.endorser_role,
-            endorser_email=endorsement_request.endorser_email,
+            endorser_name=linked.endorser_name,
+            endorser_role=linked.endorser_role,
+            endorser_email=linked.endorser_email,
             organisation=experience.place if experience else "",
             period_from=_month_value(experience.start_year, experience.start_month)
             if experience
@@ -408,22 +451,17 @@ async def _form_page(
             if experience
             else None,
         )
-    asked = _asked(endorsement_request, pages.catalogue, locale)
+    asked = _asked(linked.outcomes, pages.catalogue, locale)
     errors = [
         (error.field, render(error.message, locale))
         for error in forms.error_order(form.errors, _field_order(asked))
     ]
     error_of = dict(errors)
-    cookie = request.cookies.get(CSRF_COOKIE) or ""
-    fresh_cookie = not cookie or len(cookie) > 128
-    if fresh_cookie:
-        cookie = new_form_cookie()
-    response = _html(
-        request,
+    return _render(
         locale,
         "endorse_form.html",
         {
-            "learner_name": endorsement_request.learner_name,
+            "learner_name": linked.learner_name,
             "experience": _experience_view(experience, locale),
             "asked": asked,
             "form": form,
@@ -440,7 +478,7 @@ async def _form_page(
                 reason: _link(token, locale, "/decline") + f"&reason={reason}"
                 for reason in DECLINE_REASONS
             },
-            "form_token": form_token(token, cookie),
+            "form_token": hidden_token,
             "relationships": endorsements.RELATIONSHIPS,
             "verdicts": endorsements.VERDICTS,
             "limits": {
@@ -452,11 +490,8 @@ async def _form_page(
                 "outcome_comment": forms.MAX_OUTCOME_COMMENT,
             },
         },
-        status_code,
+        _language_links(f"/e/{quote(token, safe='')}", locale),
     )
-    if fresh_cookie:
-        _set_form_cookie(request, response, cookie)
-    return response
 
 
 class _AriaAttributes:
@@ -505,10 +540,12 @@ def _thanks_page(
 ) -> HTMLResponse:
     locale = _locale(request, endorsement_request)
     endorsement = endorsement_request.endorsement
+    if endorsement is not None and endorsement.retracted_at is not None:
+        return _message_page(request, endorsement_request, "retracted", status_code=410)
     verified = endorsement is not None and endorsement.email_verified_at is not None
-    cookie = request.cookies.get(CSRF_COOKIE) or new_form_cookie()
-    response = _html(
+    return _page_with_form(
         request,
+        token,
         locale,
         "endorse_thanks.html",
         {
@@ -520,18 +557,33 @@ def _thanks_page(
             "email": _masked(endorsement.email) if endorsement else "",
             "send_action": _link(token, locale, "/email"),
             "code_link": _link(token, locale, "/code"),
-            "form_token": form_token(token, cookie),
+            "retract_link": _link(token, locale, "/retract")
+            if endorsements.can_retract(endorsement_request, _now())
+            else "",
         },
         status_code,
+    )
+
+
+def _page_with_form(
+    request: Request,
+    token: str,
+    locale: str,
+    template: str,
+    context: dict[str, Any],
+    status_code: int = 200,
+) -> HTMLResponse:
+    """A page with a small form on it: its hidden token, and the cookie it pairs with."""
+    cookie = request.cookies.get(CSRF_COOKIE) or new_form_cookie()
+    response = _html(
+        request, locale, template, {**context, "form_token": form_token(token, cookie)}, status_code
     )
     if cookie != request.cookies.get(CSRF_COOKIE):
         _set_form_cookie(request, response, cookie)
     return response
 
 
-def _closed_page(
-    request: Request, endorsement_request: EndorsementRequest, state: RequestState
-) -> HTMLResponse:
+def _closed_page(request: Request, endorsement_request: Shown, state: RequestState) -> HTMLResponse:
     return _message_page(request, endorsement_request, state.value, status_code=410)
 
 
@@ -567,18 +619,21 @@ def _now() -> datetime:
 async def endorsement_page(request: Request, token: str) -> Response:
     pages = _pages(request)
     now = _now()
-    async with pages.sessions() as session:
-        found = await _linked_request(session, token)
-        state = endorsements.state_of(found, now)
-        if state is RequestState.ANSWERED:
-            return _thanks_page(request, pages, found, token)
-        if state not in endorsements.OPEN_STATES:
-            return _closed_page(request, found, state)
-        if state is RequestState.SENT:
-            # Only the first visit writes; every later one only reads.
-            endorsements.mark_opened(found, now)
-            await session.commit()
-        return await _form_page(request, session, pages, found, token, None)
+    # One read, and on an open link no other wait: see ``reading`` and ``rendered``.
+    linked = await pages.reader.linked(token)
+    if linked is None:
+        raise UnknownLink
+    state = endorsements.state_of(linked, now)
+    if state is RequestState.ANSWERED:
+        async with pages.sessions() as session:
+            return _thanks_page(request, pages, await _linked_request(session, token), token)
+    if state not in endorsements.OPEN_STATES:
+        return _closed_page(request, linked, state)
+    if state is RequestState.SENT:
+        # Only the first visit writes; every later one only reads.
+        async with pages.sessions() as session, session.begin():
+            await endorsements.mark_opened_by_id(session, linked.id, now)
+    return _form_page(request, pages, linked, token, None)
 
 
 @router.post("/e/{token}", response_class=HTMLResponse)
@@ -609,14 +664,14 @@ async def _take_answer(request: Request, token: str, posted: dict[str, str] | No
         )
         if not _form_ok(request, token, posted):
             # Nothing is stored; the person sees their answers again and sends once more.
-            return await _form_page(
-                request, session, pages, found, token, form, status_code=403, notice="csrf"
-            )
+            linked = await _shown_again(session, found)
+            return _form_page(request, pages, linked, token, form, status_code=403, notice="csrf")
         if answer is None:
-            return await _form_page(request, session, pages, found, token, form, status_code=422)
+            linked = await _shown_again(session, found)
+            return _form_page(request, pages, linked, token, form, status_code=422)
         chat_cookie = request.cookies.get(WEB_CHAT_COOKIE)
         try:
-            endorsement = await endorsements.submit(
+            await endorsements.submit(
                 session,
                 found,
                 answer,
@@ -625,30 +680,15 @@ async def _take_answer(request: Request, token: str, posted: dict[str, str] | No
             )
         except RequestClosed as closed:
             return _closed_page(request, found, closed.state)
-        endorsement_id = endorsement.id
-    await _issue_credentials(request, pages, endorsement_id)
-    notices.wake(request.app.state)  # tell the learner now, not at the next poll
+    # The news loop signs the answer's credentials (queued with it) and tells the learner.
+    notices.wake(request.app.state)
     locale = _locale(request, found)
     return _see_other(_link(token, locale))
 
 
-async def _issue_credentials(request: Request, pages: EndorserPages, endorsement_id: int) -> None:
-    """Sign the credentials this answer earns, in a transaction of its own.
-
-    The answer is stored first and stays stored whatever happens here: issuing is
-    idempotent, so a failure is logged and the next try gives the same credentials.
-    """
-    try:
-        async with pages.sessions() as session, session.begin():
-            await credentials.issue_for_endorsement(
-                session,
-                endorsement_id,
-                issuance=issuance_of(request),
-                catalogue=pages.catalogue,
-                now=_now(),
-            )
-    except Exception:
-        log.exception("issuing the credentials of endorsement %d failed", endorsement_id)
+async def _shown_again(session: AsyncSession, found: EndorsementRequest) -> LinkedRequest:
+    """The facts the form shows, for a form that comes back with what to fix."""
+    return linked_from_request(found, await experience_facts(session, found.experience_id))
 
 
 async def _answered_twice(request: Request, token: str) -> Response:
@@ -673,9 +713,9 @@ async def decline_page(request: Request, token: str) -> Response:
         locale = _locale(request, found)
         if reason not in DECLINE_REASONS:
             return _see_other(_link(token, locale))
-        cookie = request.cookies.get(CSRF_COOKIE) or new_form_cookie()
-        response = _html(
+        return _page_with_form(
             request,
+            token,
             locale,
             "endorse_decline.html",
             {
@@ -683,12 +723,8 @@ async def decline_page(request: Request, token: str) -> Response:
                 "reason": reason,
                 "action": _link(token, locale, "/decline"),
                 "back": _link(token, locale),
-                "form_token": form_token(token, cookie),
             },
         )
-        if cookie != request.cookies.get(CSRF_COOKIE):
-            _set_form_cookie(request, response, cookie)
-        return response
 
 
 @router.post("/e/{token}/decline", response_class=HTMLResponse)
@@ -723,7 +759,7 @@ async def send_code(request: Request, token: str) -> Response:
         locale = _locale(request, found)
         endorsement = found.endorsement
         state = endorsements.state_of(found, now)
-        if state is not RequestState.ANSWERED or endorsement is None:
+        if state is not RequestState.ANSWERED or endorsement is None or endorsement.retracted_at:
             return _see_other(_link(token, locale))
         if (
             not pages.mailer.enabled
@@ -751,7 +787,7 @@ async def code_page(request: Request, token: str) -> Response:
     async with pages.sessions() as session:
         found = await _linked_request(session, token)
         endorsement = found.endorsement
-        if endorsement is None or endorsement.email_code_hash is None:
+        if endorsement is None or endorsement.email_code_hash is None or endorsement.retracted_at:
             return _see_other(_link(token, _locale(request, found)))
         return _code_form(request, found, endorsement, token, problem=None)
 
@@ -765,7 +801,7 @@ async def check_code(request: Request, token: str) -> Response:
         found = await _linked_request(session, token)
         locale = _locale(request, found)
         endorsement = found.endorsement
-        if endorsement is None:
+        if endorsement is None or endorsement.retracted_at is not None:
             return _see_other(_link(token, locale))
         if not _form_ok(request, token, posted):
             return _code_form(request, found, endorsement, token, problem="csrf", status=403)
@@ -786,9 +822,9 @@ def _code_form(
     status: int = 200,
 ) -> HTMLResponse:
     locale = _locale(request, found)
-    cookie = request.cookies.get(CSRF_COOKIE) or new_form_cookie()
-    response = _html(
+    return _page_with_form(
         request,
+        token,
         locale,
         "endorse_code.html",
         {
@@ -799,13 +835,50 @@ def _code_form(
             "action": _link(token, locale, "/code"),
             "send_action": _link(token, locale, "/email"),
             "back": _link(token, locale),
-            "form_token": form_token(token, cookie),
         },
         status,
     )
-    if cookie != request.cookies.get(CSRF_COOKIE):
-        _set_form_cookie(request, response, cookie)
-    return response
+
+
+@router.get("/e/{token}/retract", response_class=HTMLResponse)
+async def retract_page(request: Request, token: str) -> Response:
+    """ "Take back my answer": what it means, and the button that does it."""
+    pages = _pages(request)
+    async with pages.sessions() as session:
+        found = await _linked_request(session, token)
+        locale = _locale(request, found)
+        if not endorsements.can_retract(found, _now()):
+            return _see_other(_link(token, locale))
+        return _page_with_form(
+            request,
+            token,
+            locale,
+            "endorse_retract.html",
+            {
+                "learner_name": found.learner_name,
+                "action": _link(token, locale, "/retract"),
+                "back": _link(token, locale),
+            },
+        )
+
+
+@router.post("/e/{token}/retract", response_class=HTMLResponse)
+async def retract(request: Request, token: str) -> Response:
+    pages = _pages(request)
+    now = _now()
+    posted = await _read_form(request) or {}
+    async with pages.sessions() as session, session.begin():
+        found = await _linked_request(session, token)
+        locale = _locale(request, found)
+        if not _form_ok(request, token, posted):
+            # A fresh confirmation page pairs a new form with the cookie; nothing changed.
+            return _see_other(_link(token, locale, "/retract"))
+        try:
+            await endorsements.retract(session, found, now=now)
+        except RequestClosed:
+            return _see_other(_link(token, locale))
+    notices.wake(request.app.state)  # tell the learner now, not at the next poll
+    return _see_other(_link(token, locale))
 
 
 @router.api_route("/e/{rest:path}", methods=["GET", "POST"], response_class=HTMLResponse)
@@ -814,4 +887,4 @@ async def unknown_link(request: Request, rest: str) -> Response:
     return _message_page(request, None, "unknown", status_code=404)
 
 
-__all__ = ["EndorserPages", "install", "pages_of", "router", "static_files"]
+__all__ = ["EndorserPages", "close_pages", "install", "pages_of", "router", "static_files"]

@@ -1,6 +1,8 @@
 """News for the learner: what an endorser answered, told in the learner's chat.
 
-The outbox (``Notice``) is written in the same transaction as the answer. Delivery:
+The outbox (``Notice``) is written in the same transaction as the answer (or the
+endorser taking it back, or declining). The news of an answer says which credentials
+it gave; the loop signs them (api/endorsements/issuing.py) before it delivers. Delivery:
 
 * Telegram: a loop started with the service sends each pending notice through the
   bot. One notice, one transaction: the row is locked, the message is sent, then
@@ -31,14 +33,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.conversations.models import Conversation
+from api.credentials.models import Credential
+from api.endorsements import issuing
 from api.endorsements.models import EndorsementRequest
-from api.endorsements.service import ANSWERED_NOTICE, DECLINED_NOTICE
+from api.endorsements.service import ANSWERED_NOTICE, DECLINED_NOTICE, RETRACTED_NOTICE
 from api.experiences.models import Experience
 from api.i18n import isolate, render
 from api.learners.models import Learner
+from api.mentors.service import MENTOR_ACCEPTED_NOTICE
 from api.notices.models import Notice
 from api.skills.catalogue import Catalogue
-from dialogs.texts import N_, Joined, Msg, Text, Verbatim
+from dialogs.texts import N_, Joined, Listed, Msg, Text, Verbatim, nN_
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +83,11 @@ def wake(state: Any) -> None:
 async def compose(session: AsyncSession, notice: Notice, catalogue: Catalogue) -> News | None:
     """The notice as a message in the learner's language; None when there is nothing to say."""
     learner = await session.get(Learner, notice.learner_id)
+    if learner is not None and notice.kind == MENTOR_ACCEPTED_NOTICE:
+        # A mentor accepted the learner's invite and waits for their yes (api/mentors).
+        mentor = Verbatim(str(notice.payload.get("mentor_name") or ""))
+        said = N_("🤝 {name} wants to be your mentor. Write /mentors to say yes or no.")
+        return News(notice.id, render(said(name=mentor), learner.locale), learner.locale)
     request = await session.get(EndorsementRequest, int(notice.payload.get("request_id") or 0))
     if learner is None or request is None:
         return None
@@ -86,8 +96,10 @@ async def compose(session: AsyncSession, notice: Notice, catalogue: Catalogue) -
     name = Verbatim(request.endorser_name)
     where = Verbatim(f"{experience.role}, {experience.place}" if experience else "")
     lines: list[Text]
-    if notice.kind == ANSWERED_NOTICE and request.endorsement is not None:
-        endorsement = request.endorsement
+    endorsement = request.endorsement
+    if notice.kind == ANSWERED_NOTICE and endorsement is not None:
+        if endorsement.retracted_at is not None:
+            return None  # taken back before the news went out: that news follows instead
         verdicts = {v.asked_outcome_id: v for v in endorsement.verdicts}
         lines = [N_("🎉 {name} has answered your request!")(name=name), N_("💼 {what}")(what=where)]
         for asked in request.outcomes:
@@ -109,6 +121,18 @@ async def compose(session: AsyncSession, notice: Notice, catalogue: Catalogue) -
         if endorsement.comment:
             lines.append(N_("💬 {name} wrote: {comment}")(name=name, comment=endorsement.comment))
         lines.append(N_("Write /requests to see all your requests."))
+        lines.extend(await _credential_lines(session, endorsement.id, catalogue, locale))
+    elif notice.kind == RETRACTED_NOTICE:
+        revoked = int(notice.payload.get("revoked") or 0)
+        lines = [N_("↩️ {name} took back their answer.")(name=name), N_("💼 {what}")(what=where)]
+        if revoked:
+            lines.append(
+                nN_(
+                    "🏅 {n} credential from that answer is no longer valid.",
+                    "🏅 {n} credentials from that answer are no longer valid.",
+                )(n=revoked)
+            )
+        lines.append(N_("You can ask someone else with /ask."))
     elif notice.kind == DECLINED_NOTICE:
         reason = notice.payload.get("reason")
         lines = [
@@ -123,6 +147,39 @@ async def compose(session: AsyncSession, notice: Notice, catalogue: Catalogue) -
     else:
         return None
     return News(notice.id, render(Joined(tuple(lines)), locale), locale)
+
+
+async def _credential_lines(
+    session: AsyncSession, endorsement_id: int, catalogue: Catalogue, locale: str
+) -> list[Text]:
+    """What the answer gave: the credentials signed, or that they are on their way."""
+    skill_ids = (
+        (
+            await session.execute(
+                select(Credential.skill_id)
+                .where(Credential.endorsement_id == endorsement_id, Credential.revoked_at.is_(None))
+                .order_by(Credential.issued_at, Credential.skill_id)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    if skill_ids:
+        names = tuple(_skill_name(skill_id or "", catalogue, locale) for skill_id in skill_ids)
+        return [
+            nN_(
+                "🏅 You got {n} credential: {skills}. See it with /merits.",
+                "🏅 You got {n} credentials: {skills}. See them with /merits.",
+            )(n=len(names), skills=Listed(names))
+        ]
+    if await issuing.is_due(session, endorsement_id):
+        return [N_("🏅 Your credential is on its way. Soon you can see it with /merits.")]
+    return []
+
+
+def _skill_name(skill_id: str, catalogue: Catalogue, locale: str) -> str:
+    skill = catalogue.get(skill_id)
+    return skill.name_in(locale) if skill else skill_id
 
 
 def _statement(asked: Any, catalogue: Catalogue, locale: str) -> str:
@@ -239,21 +296,44 @@ async def news_for_chat(
     return told
 
 
+Round = Callable[[], Awaitable[object]]
+
+
 async def delivery_loop(
     sessions: async_sessionmaker[AsyncSession],
-    send: Send,
+    send: Send | None,
     catalogue: Catalogue,
     wakeup: asyncio.Event,
     *,
     poll_seconds: float = POLL_SECONDS,
+    first: Round | None = None,
 ) -> None:
-    """Deliver Telegram news until cancelled: right after ``wakeup`` is set, else every poll."""
+    """Deliver Telegram news until cancelled: right after ``wakeup`` is set, else every poll.
+
+    ``first`` runs at the start of every round (the issuing queue), so news about an
+    answer goes out after its credentials are signed. Without ``send`` (no Telegram)
+    only ``first`` runs.
+    """
+    steps = [step for step in (first, _telegram_round(sessions, send, catalogue)) if step]
     while True:
         wakeup.clear()
-        try:
-            await deliver_to_telegram(sessions, send, catalogue)
-        except Exception:
-            # A failed round (database or network down) is tried again on the next one.
-            log.exception("delivering notices failed; trying again shortly")
+        for step in steps:
+            try:
+                await step()
+            except Exception:
+                # A failed round (database or network down) is tried again on the next one.
+                log.exception("a round of the news loop failed; trying again shortly")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(wakeup.wait(), timeout=poll_seconds)
+
+
+def _telegram_round(
+    sessions: async_sessionmaker[AsyncSession], send: Send | None, catalogue: Catalogue
+) -> Round | None:
+    if send is None:
+        return None
+
+    async def deliver() -> int:
+        return await deliver_to_telegram(sessions, send, catalogue)
+
+    return deliver

@@ -7,8 +7,10 @@ client; ``Site.ask`` stores a request the way the chat does and hands back its l
 
 from __future__ import annotations
 
+import asyncio
 import re
 import socket
+import time
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -23,6 +25,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from api.app import create_app
+from api.endorsements import issuing
 from api.endorsements import service as endorsements
 from api.endorsements.models import Endorsement, EndorsementRequest
 from api.endorsements.security import CSRF_FIELD
@@ -59,6 +62,16 @@ class Site:
             found = await endorsements.request_by_token(session, token)
             assert found is not None
             return found
+
+    async def credentials_signed(self, within: float = 15.0) -> None:
+        """Wait until the news loop (woken by the answer) has emptied the issuing queue."""
+        deadline = time.monotonic() + within
+        while True:
+            async with self.learner.sessions() as session:
+                if await issuing.waiting(session) == 0:
+                    return
+            assert time.monotonic() < deadline, "the issuing queue was not emptied in time"
+            await asyncio.sleep(0.02)
 
     async def endorsements(self) -> list[Endorsement]:
         async with self.learner.sessions() as session:

@@ -33,6 +33,8 @@ async def test_confirmed_outcomes_become_one_verifiable_credential(site: Site) -
     fields = await site.answer(token) | {f"verdict-{second}": "partly"}
     assert (await site.send(token, fields)).status_code == 303
 
+    # The answer is stored at once; the news loop signs its credential right after.
+    await site.credentials_signed()
     [credential] = await credentials_of(site)
     assert credential.skill_id == "hotel_room_cleaning"
     said = str(credential.document["credentialSubject"])
@@ -45,4 +47,5 @@ async def test_confirmed_outcomes_become_one_verifiable_credential(site: Site) -
 
     # A second submit changes nothing and issues nothing more.
     await site.send(token, await site.answer(token))
+    await site.credentials_signed()
     assert [c.id for c in await credentials_of(site)] == [credential.id]

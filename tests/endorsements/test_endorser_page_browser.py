@@ -2,7 +2,8 @@
 
 An endorser answers in Arabic, right to left, without a line of JavaScript on the
 page; script in anything the learner typed never runs; and axe-core finds nothing
-to fix on any state of the page, in Swedish, English and Arabic.
+to fix on any state of the page, in Swedish, English and Arabic, taking an answer
+back included.
 """
 
 from __future__ import annotations
@@ -298,3 +299,33 @@ async def test_axe_finds_nothing_to_fix_on_any_state_of_the_page(
 
     assert found == {}, json.dumps(found, indent=1, ensure_ascii=False)
     assert live.mail.code_in_last()  # the code page came after a real e-mail
+
+
+@pytest.mark.parametrize("lang", ["sv", "en", "ar"])
+async def test_axe_finds_nothing_to_fix_when_an_answer_is_taken_back(
+    live: LiveSite, page: Page, axe_source: str, lang: str
+) -> None:
+    found: dict[str, list[dict[str, Any]]] = {}
+
+    async def check(state: str) -> None:
+        await expect(page.locator("h1")).to_be_visible()
+        assert await page.locator("script").count() == 0, "no JavaScript on the page"
+        violations = await axe_violations(page, axe_source)
+        if violations:
+            found[state] = violations
+
+    token = await live.site.ask(locale=lang)
+    assert (await live.site.send(token, await live.site.answer(token))).status_code == 303
+    await page.goto(live.link(token))
+    await expect(page.locator(".retract a")).to_be_visible()
+    await check("thanks, with take back")
+    await page.locator(".retract a").click()
+    await expect(page.locator("form button.primary")).to_be_visible()
+    await check("take back, to confirm")
+    await page.locator("form button.primary").click()
+    await expect(page.locator(".message-retracted")).to_be_visible()
+    await check("taken back")
+
+    [stored] = await live.site.endorsements()
+    assert stored.retracted_at is not None
+    assert found == {}, json.dumps(found, indent=1, ensure_ascii=False)

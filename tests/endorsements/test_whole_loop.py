@@ -2,7 +2,8 @@
 
 The learner's side runs through the real PTB Application against the fake Bot API;
 the endorser's side is the real page in headless Chromium at a phone's size. The
-news reaches the learner's Telegram chat through the service's delivery loop.
+news reaches the learner's Telegram chat through the service's news loop, which signs
+the credential first, so the news names it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from api.settings import Settings
+from api.skills.catalogue import default_catalogue
 from tests.bot.telegram_chat import TelegramChat
 from tests.chat_script import talk
 from tests.endorsements.learner_chat import learner_with_internship, token_in
@@ -77,6 +79,9 @@ async def test_the_learner_asks_the_endorser_answers_in_arabic_and_the_learner_h
             lines = text.splitlines()
             marks = "".join(line[0] for line in lines if line[0] in "✅🤏➖")
             assert marks == "✅✅✅➖✅", "three seen, one not, then the legend"
-            assert lines[-3] == "✅ شوهد · 🤏 جزئيًا · ➖ لم يُشاهَد", "the legend"
+            assert lines[-4] == "✅ شوهد · 🤏 جزئيًا · ➖ لم يُشاهَد", "the legend"
+            # The loop signed his credential before it told him, so the news names it.
+            rooms = default_catalogue().skill("hotel_room_cleaning").name_in("ar")
+            assert lines[-1].startswith(f"🏅 حصلت على شهادة في \u2068{rooms}\u2069.")
             assert "💬 \u2068يعمل بسرعة وبعناية\u2069" in text
             assert "عامل ممتاز" in text
