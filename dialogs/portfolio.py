@@ -96,18 +96,36 @@ class SavedRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class SavedMerit:
+    """A credential the learner holds, as /merits lists it."""
+
+    id: str
+    skill_id: str | None
+    issued_on: date
+    endorser_name: str
+    withdrawn: bool = False
+    # Whether a public link to it is live.
+    shared: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Portfolio:
     experiences: tuple[SavedExperience, ...] = ()
     # general skill id -> outcome id -> {"level": ..., "example": ...}
     self_checks: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
     # Requests to confirm skills, newest first.
     requests: tuple[SavedRequest, ...] = ()
+    # Credentials issued to the learner, newest first.
+    merits: tuple[SavedMerit, ...] = ()
 
     def experience(self, experience_id: int) -> SavedExperience | None:
         return next((e for e in self.experiences if e.id == experience_id), None)
 
     def request(self, request_id: int) -> SavedRequest | None:
         return next((r for r in self.requests if r.id == request_id), None)
+
+    def merit(self, credential_id: str) -> SavedMerit | None:
+        return next((m for m in self.merits if m.id == credential_id), None)
 
     @property
     def skill_count(self) -> int:
@@ -118,7 +136,14 @@ class Portfolio:
 
         Lets a dialog show the result of a change in the same turn that asks for it.
         """
-        from dialogs.outputs import CancelRequest, DeleteExperience, DeleteSelfCheck, SaveSelfCheck
+        from dialogs.outputs import (
+            CancelRequest,
+            DeleteExperience,
+            DeleteSelfCheck,
+            SaveSelfCheck,
+            ShareMerit,
+            WithdrawMerit,
+        )
 
         if isinstance(action, DeleteExperience):
             kept = tuple(e for e in self.experiences if e.id != action.experience_id)
@@ -134,7 +159,20 @@ class Portfolio:
                 for r in self.requests
             )
             return replace(self, requests=requests)
+        if isinstance(action, ShareMerit | WithdrawMerit):
+            merits = tuple(_merit_after(m, action) for m in self.merits)
+            return replace(self, merits=merits)
         return self
+
+
+def _merit_after(merit: SavedMerit, action: Action) -> SavedMerit:
+    from dialogs.outputs import ShareMerit
+
+    if getattr(action, "credential_id", None) != merit.id:
+        return merit
+    if isinstance(action, ShareMerit):
+        return replace(merit, shared=action.on)
+    return replace(merit, withdrawn=True)
 
 
 EMPTY_PORTFOLIO = Portfolio()

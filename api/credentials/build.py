@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any, Final
 
 from babel import Locale
@@ -201,6 +202,7 @@ def workload(award: Award) -> dict[str, Any]:
     }
 
 
+@cache  # parsing the locale's data takes longer than the rest of a credential's text
 def country_name(code: str, locale: str) -> str:
     return str(Locale.parse(locale).territories.get(code.upper(), code.upper()))
 

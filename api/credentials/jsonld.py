@@ -124,9 +124,39 @@ def _refuse_dropped(expanded_property: Any) -> None:
 _NON_PROPAGATING: LRUCache[str, dict[str, Any]] = LRUCache(maxsize=1024)
 
 
+# Expanding a credential asks pyld for the IRI of the same terms in the same (cached,
+# no longer changing) active contexts about 180 times; the answers are kept here, each
+# with its context so that an id is never mistaken for another object's. Contexts
+# being built (inside _process_context) are still changing, so nothing is kept then.
+_EXPANDED_IRIS: dict[tuple[int, str, Any, bool], tuple[Any, Any]] = {}
+_EXPANDED_IRIS_MAX: Final = 16_384
+
+
 class _StrictProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
     def __init__(self) -> None:
         super().__init__(on_property_dropped=_refuse_dropped)
+        self._building_context = 0
+
+    def _expand_iri(
+        self,
+        active_ctx: Any,
+        value: Any,
+        base: Any = None,
+        vocab: bool = False,
+        local_ctx: Any = None,
+        defined: Any = None,
+    ) -> Any:
+        if self._building_context or local_ctx is not None or not isinstance(value, str):
+            return super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
+        key = (id(active_ctx), value, base, vocab)
+        hit = _EXPANDED_IRIS.get(key)
+        if hit is not None and hit[0] is active_ctx:
+            return hit[1]
+        expanded = super()._expand_iri(active_ctx, value, base, vocab)
+        if len(_EXPANDED_IRIS) >= _EXPANDED_IRIS_MAX:
+            _EXPANDED_IRIS.clear()
+        _EXPANDED_IRIS[key] = (active_ctx, expanded)
+        return expanded
 
     def _process_context(
         self,
@@ -147,15 +177,19 @@ class _StrictProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
                 clone["_uuid"] = f"{parent_id}~scoped"
                 _NON_PROPAGATING[parent_id] = clone
             active_ctx = clone
-        return super()._process_context(
-            active_ctx,
-            local_ctx,
-            options,
-            override_protected=override_protected,
-            propagate=propagate,
-            validate_scoped=validate_scoped,
-            cycles=cycles,
-        )
+        self._building_context += 1
+        try:
+            return super()._process_context(
+                active_ctx,
+                local_ctx,
+                options,
+                override_protected=override_protected,
+                propagate=propagate,
+                validate_scoped=validate_scoped,
+                cycles=cycles,
+            )
+        finally:
+            self._building_context -= 1
 
     def _graph_to_rdf(self, graph: Any, issuer: Any, options: Any) -> Any:
         for node_id, node in graph.items():
@@ -167,10 +201,47 @@ class _StrictProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
         return super()._graph_to_rdf(graph, issuer, options)
 
     def _object_to_rdf(self, item: Any, issuer: Any, triples: Any, options: Any) -> Any:
+        if isinstance(item, dict) and item.get("@type") == "@json" and "@value" in item:
+            fast = json_literal(item["@value"])
+            if fast is not None:
+                return {"type": "literal", "value": fast, "datatype": jsonld.RDF_JSON_LITERAL}
         result = super()._object_to_rdf(item, issuer, triples, options)
         if result is None:
             raise UnsignableData(f"{item.get('@id')!r} is not an absolute IRI")
         return result
+
+
+# JSON numbers that JavaScript writes as the same digits Python does: whole, and exact.
+_SAFE_INTEGER: Final = 2**53
+
+
+def _plain(value: Any) -> bool:
+    """True when ``json.dumps`` writes ``value`` exactly as JCS (RFC 8785) does: strings,
+    booleans, null and safe integers, in objects whose keys sort the same by code point
+    as by UTF-16 unit (no key with a character beyond U+FFFF)."""
+    if isinstance(value, str) or value is None or isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        return -_SAFE_INTEGER < value < _SAFE_INTEGER
+    if isinstance(value, list):
+        return all(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return all(
+            isinstance(key, str) and (key.isascii() or max(key) <= "\uffff") for key in value
+        ) and all(_plain(item) for item in value.values())
+    return False
+
+
+def json_literal(value: Any) -> str | None:
+    """The canonical (JCS) text of a JSON literal when it is plain JSON, else None.
+
+    pyld canonicalises ``@json`` values with a pure-Python JCS; for the plain JSON our
+    credentials carry, the standard library writes the same text many times faster.
+    Anything else (floats, huge integers, keys beyond the BMP) is left to pyld.
+    """
+    if not _plain(value):
+        return None
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def canonical_nquads(document: Mapping[str, Any]) -> str:

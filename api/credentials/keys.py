@@ -8,6 +8,11 @@ ciphertext cannot be moved to another key's row.
 
 Rotation makes a new signing key and retires the old one; a retired key never signs
 again but stays a verification method of the issuer, so what it signed still verifies.
+
+Issuing and verifying are hot paths, so each database (engine) keeps its keys in
+memory: the decrypted signing key for ``KEYRING_TTL`` seconds (a rotation in this
+process drops it at once; one by ``meritkompis signing-key rotate`` is picked up within
+that time), and the public keys until a credential names one we have not seen.
 """
 
 from __future__ import annotations
@@ -16,6 +21,9 @@ import base64
 import binascii
 import os
 import secrets
+import time
+import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,8 +31,9 @@ from typing import Final
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import select
+from sqlalchemy import Engine, event, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from api.credentials.models import IssuerKey
 from api.credentials.multibase import ed25519_from_multikey, ed25519_multikey
@@ -33,6 +42,8 @@ from api.settings import Settings
 KEK_BYTES: Final = 32
 NONCE_BYTES: Final = 12
 KEK_FILE_NAME: Final = "credential-kek.key"
+# How long a process signs with the key it loaded before it looks for a rotation.
+KEYRING_TTL: Final = 60.0
 
 
 class KeyEncryptionError(RuntimeError):
@@ -126,18 +137,78 @@ async def all_keys(session: AsyncSession) -> list[IssuerKey]:
 
 async def keyring(session: AsyncSession, kek: bytes, now: datetime) -> Keyring:
     """The issuer's keys; makes the first signing key when there is none."""
+    ring, _ = await _load(session, kek, now)
+    return ring
+
+
+async def _load(session: AsyncSession, kek: bytes, now: datetime) -> tuple[Keyring, bool]:
+    """The keyring, and whether it is stored (False: its first key is not committed yet)."""
     rows = await all_keys(session)
     active = [row for row in rows if row.retired_at is None]
+    stored = bool(active)
     if not active:
         row = await _new_key(session, kek, now)
         rows.append(row)
         active = [row]
     # Two processes may each have made a first key at once: the newest signs.
     signing = active[-1]
-    return Keyring(
+    ring = Keyring(
         public_keys={row.public_key_multibase: ed25519_public(row) for row in rows},
         active=SigningKey(signing.public_key_multibase, _decrypt(kek, signing)),
     )
+    return ring, stored
+
+
+@dataclass(slots=True)
+class _Held:
+    """What one database's keys look like from this process."""
+
+    public_keys: dict[str, bytes]
+    signing: tuple[bytes, Keyring, float] | None = None  # (kek, ring, loaded at: monotonic)
+
+
+_HELD: weakref.WeakKeyDictionary[Engine, _Held] = weakref.WeakKeyDictionary()
+
+
+def engine_of(session: AsyncSession) -> Engine:
+    """The database a session works on: what per-database memory is kept under."""
+    bind = session.sync_session.get_bind()
+    return bind if isinstance(bind, Engine) else bind.engine
+
+
+async def signing_keyring(session: AsyncSession, kek: bytes, now: datetime) -> Keyring:
+    """``keyring`` kept in memory: no query and no decryption on most calls."""
+    engine = engine_of(session)
+    held = _HELD.get(engine)
+    if held is not None and held.signing is not None:
+        held_kek, ring, loaded = held.signing
+        if held_kek == kek and time.monotonic() - loaded < KEYRING_TTL:
+            return ring
+    ring, stored = await _load(session, kek, now)
+    # A first key made in this transaction may yet be rolled back: not kept until stored.
+    if stored:
+        _HELD[engine] = _Held(dict(ring.public_keys), (kek, ring, time.monotonic()))
+    return ring
+
+
+async def public_keys(session: AsyncSession, wanted: Iterable[str] = ()) -> dict[str, bytes]:
+    """Every public key of the issuer (multibase -> raw), from memory unless one of
+    ``wanted`` is missing there: then from the database (another process may have made it)."""
+    engine = engine_of(session)
+    held = _HELD.get(engine)
+    if held is not None and all(key in held.public_keys for key in wanted):
+        return held.public_keys
+    loaded = {row.public_key_multibase: ed25519_public(row) for row in await all_keys(session)}
+    if held is None:
+        _HELD[engine] = _Held(loaded)
+    else:
+        held.public_keys = loaded
+    return loaded
+
+
+def forget(session: AsyncSession) -> None:
+    """Drop what this process holds of the keys of the session's database."""
+    _HELD.pop(engine_of(session), None)
 
 
 async def rotate(session: AsyncSession, kek: bytes, now: datetime) -> IssuerKey:
@@ -145,7 +216,17 @@ async def rotate(session: AsyncSession, kek: bytes, now: datetime) -> IssuerKey:
     for row in await all_keys(session):
         if row.retired_at is None:
             row.retired_at = now
-    return await _new_key(session, kek, now)
+    row = await _new_key(session, kek, now)
+    forget(session)
+
+    # Another task may reload the old keys before this commits, or this transaction
+    # load the new key and then roll back: forget again when it ends, either way.
+    def ended(_session: Session) -> None:
+        forget(session)
+
+    for moment in ("after_commit", "after_rollback"):
+        event.listen(session.sync_session, moment, ended, once=True)
+    return row
 
 
 def ed25519_public(row: IssuerKey) -> bytes:

@@ -9,21 +9,24 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
+import weakref
 from collections import defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any, Final
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine, exists, func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.credentials import build, keys, proof, status
 from api.credentials.did import did_document, issuer_did, method_id, resolve_method
 from api.credentials.jsonld import VC_V2, ContextNotAvailable, UnsignableData
 from api.credentials.models import Credential
-from api.endorsements.models import Endorsement, EndorsementRequest
+from api.endorsements.models import AskedOutcome, Endorsement, EndorsementRequest, OutcomeVerdict
 from api.experiences.models import Experience
 from api.settings import Settings
 from api.skills.catalogue import Catalogue
@@ -82,8 +85,12 @@ class Signing:
     keyring: keys.Keyring
 
 
-async def signing(session: AsyncSession, issuance: Issuance, now: datetime) -> Signing:
-    ring = await keys.keyring(session, issuance.kek, now)
+async def signing(
+    session: AsyncSession, issuance: Issuance, now: datetime, *, fresh: bool = False
+) -> Signing:
+    """The key that signs now, kept in memory unless ``fresh`` (see ``keys``)."""
+    load = keys.keyring if fresh else keys.signing_keyring
+    ring = await load(session, issuance.kek, now)
     did = issuer_did(issuance.public_url, ring.active.public_key_multibase)
     signer = proof.Signer(
         method_id(did, ring.active.public_key_multibase), ring.active.private_key.sign
@@ -94,7 +101,8 @@ async def signing(session: AsyncSession, issuance: Issuance, now: datetime) -> S
 async def our_did_document(
     session: AsyncSession, issuance: Issuance, now: datetime
 ) -> dict[str, Any]:
-    sign = await signing(session, issuance, now)
+    # Fresh: a key rotated by another process is published at once.
+    sign = await signing(session, issuance, now, fresh=True)
     if sign.did.startswith("did:key:"):
         return did_document(sign.did, [sign.keyring.active.public_key_multibase])
     return did_document(sign.did, sign.keyring.public_keys)
@@ -110,73 +118,167 @@ def issuer_info(issuance: Issuance, did: str) -> build.IssuerInfo:
     )
 
 
-async def _status_slot(session: AsyncSession) -> tuple[int, int]:
+@dataclass(slots=True)
+class _Slots:
+    """The status list this process fills, and its slots taken as far as it knows."""
+
+    number: int
+    taken: bytearray  # one bit per slot, as in the published list
+    used: int
+
+
+_SLOTS: weakref.WeakKeyDictionary[Engine, _Slots] = weakref.WeakKeyDictionary()
+
+
+async def _load_slots(session: AsyncSession) -> _Slots:
     number = (await session.execute(select(func.max(Credential.status_list)))).scalar() or 1
-    used = (
-        await session.execute(
-            select(func.count()).select_from(Credential).where(Credential.status_list == number)
-        )
-    ).scalar_one()
-    if used >= LIST_FILL:
-        number += 1
+    rows = await session.execute(
+        select(Credential.status_index).where(Credential.status_list == number)
+    )
+    indices = rows.scalars().all()
+    if len(indices) >= LIST_FILL:
+        return _Slots(number + 1, bytearray(status.LIST_BITS // 8), 0)
+    taken = bytearray(status.LIST_BITS // 8)
+    for index in indices:
+        taken[index // 8] |= 0x80 >> (index % 8)
+    return _Slots(number, taken, len(indices))
+
+
+async def _status_slot(session: AsyncSession) -> tuple[int, int]:
+    """A free random slot: from memory, after one load of the current list per process.
+
+    The unique (list, index) constraint has the last word; when another process took
+    the slot meanwhile, ``_slot_lost`` makes the next pick reload from the database.
+    """
+    engine = keys.engine_of(session)
+    slots = _SLOTS.get(engine)
+    if slots is None or slots.used >= LIST_FILL:
+        slots = _SLOTS[engine] = await _load_slots(session)
     while True:
         index = status.random_index()
-        taken = await session.execute(
-            select(Credential.id).where(
-                Credential.status_list == number, Credential.status_index == index
-            )
-        )
-        if taken.first() is None:
-            return number, index
+        byte, bit = index // 8, 0x80 >> (index % 8)
+        if not slots.taken[byte] & bit:
+            slots.taken[byte] |= bit
+            slots.used += 1
+            return slots.number, index
 
 
-async def _store(session: AsyncSession, credential: Credential) -> Credential | None:
-    """Insert in a savepoint; None when a unique constraint says it exists already."""
-    try:
-        async with session.begin_nested():
-            session.add(credential)
-    except IntegrityError:
-        return None
-    return credential
+def _slot_lost(session: AsyncSession) -> None:
+    _SLOTS.pop(keys.engine_of(session), None)
+
+
+async def _store(session: AsyncSession, values: dict[str, Any]) -> Credential | None:
+    """Insert the row in one statement; None when a unique constraint says it exists
+    already (this endorsement and skill, or this status slot)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(Credential).values(values).on_conflict_do_nothing().returning(Credential)
+    return (await session.scalars(statement)).first()
 
 
 # --------------------------------------------------------------------------------------
 # Issuing from an endorsement
 
 
-def _period(experience: Experience) -> build.Period:
-    start = end = None
-    if experience.start_year:
-        start = date(experience.start_year, experience.start_month or 1, 1)
-    if experience.end_year and not experience.ongoing:
-        end = date(experience.end_year, experience.end_month or 12, 1)
-    return build.Period(start=start, end=end, ongoing=experience.ongoing)
+@dataclass(frozen=True, slots=True)
+class _Answered:
+    """What issuing needs of an endorsement, its request, the experience and the
+    outcomes confirmed: one query, as issuing is most of what the service signs."""
+
+    retracted_at: datetime | None
+    declared: bool
+    signals: dict[str, Any]
+    relationship_kind: str
+    name: str
+    role: str
+    organisation: str
+    trust_level: str
+    submitted_at: datetime
+    request_id: int | None
+    learner_id: int | None
+    learner_name: str | None
+    locale: str | None
+    experience_kind: str | None
+    # Whether credentials were issued for it before (then they are loaded).
+    issued_before: bool
+    period: build.Period
+    # Skill id -> outcome ids the endorser answered "yes" to, in the order asked.
+    confirmed: dict[str, list[str]]
 
 
-def confirmed_outcomes(
-    endorsement: Endorsement, request: EndorsementRequest
-) -> dict[str, list[str]]:
-    """Skill id -> outcome ids the endorser answered "yes" to, in the order asked.
+_PERIOD_COLUMNS: Final = ("start_year", "start_month", "end_year", "end_month", "ongoing")
+_ANSWERED: Final = (
+    select(
+        Endorsement.retracted_at,
+        Endorsement.declared,
+        Endorsement.signals,
+        Endorsement.relationship_kind,
+        Endorsement.name,
+        Endorsement.role,
+        Endorsement.organisation,
+        Endorsement.trust_level,
+        Endorsement.submitted_at,
+        EndorsementRequest.id.label("request_id"),
+        EndorsementRequest.learner_id,
+        EndorsementRequest.learner_name,
+        EndorsementRequest.locale,
+        Experience.kind.label("experience_kind"),
+        exists().where(Credential.endorsement_id == Endorsement.id).label("issued_before"),
+        *(getattr(Experience, name) for name in _PERIOD_COLUMNS),
+        AskedOutcome.skill_id,
+        AskedOutcome.outcome_id,
+    )
+    .select_from(Endorsement)
+    .outerjoin(EndorsementRequest, EndorsementRequest.id == Endorsement.request_id)
+    .outerjoin(Experience, Experience.id == EndorsementRequest.experience_id)
+    .outerjoin(
+        OutcomeVerdict,
+        (OutcomeVerdict.endorsement_id == Endorsement.id) & (OutcomeVerdict.verdict == "yes"),
+    )
+    .outerjoin(
+        AskedOutcome,
+        (AskedOutcome.id == OutcomeVerdict.asked_outcome_id)
+        & (AskedOutcome.request_id == Endorsement.request_id),
+    )
+    .order_by(AskedOutcome.position, AskedOutcome.id)
+)
+
+
+async def _answered(session: AsyncSession, endorsement_id: int) -> _Answered | None:
+    """The endorsement with a row per outcome confirmed "yes".
 
     "Partly" and "no" are left out: a credential says "the holder can", and "partly"
     means the endorser did not see it done in full. Skills in the learner's own words
     have no catalogue outcome to state in the guidebook's grammar, so they are left
     out too.
     """
-    verdicts = {v.asked_outcome_id: v.verdict for v in endorsement.verdicts}
+    rows = (await session.execute(_ANSWERED.where(Endorsement.id == endorsement_id))).all()
+    if not rows:
+        return None
     confirmed: dict[str, list[str]] = defaultdict(list)
-    for asked in request.outcomes:
-        if verdicts.get(asked.id) != "yes" or not asked.skill_id or not asked.outcome_id:
-            continue
-        confirmed[asked.skill_id].append(asked.outcome_id)
-    return dict(confirmed)
+    for row in rows:
+        if row.skill_id and row.outcome_id and row.outcome_id not in confirmed[row.skill_id]:
+            confirmed[row.skill_id].append(row.outcome_id)
+    fields = dict(rows[0]._mapping)
+    del fields["skill_id"], fields["outcome_id"]
+    start_year, start_month, end_year, end_month, ongoing = (
+        fields.pop(name) for name in _PERIOD_COLUMNS
+    )
+    start = date(start_year, start_month or 1, 1) if start_year else None
+    end = date(end_year, end_month or 12, 1) if end_year and not ongoing else None
+    period = build.Period(start, end, ongoing=bool(ongoing))
+    return _Answered(**fields, period=period, confirmed=dict(confirmed))
+
+
+def _may_issue(retracted_at: datetime | None, declared: bool, signals: Mapping[str, Any]) -> bool:
+    if retracted_at is not None or not declared:
+        return False
+    return not any(signals.get(name) for name in SELF_ENDORSEMENT_SIGNALS)
 
 
 def may_issue(endorsement: Endorsement) -> bool:
     """Not for a retracted answer, nor one that looks like the learner's own."""
-    if endorsement.retracted_at is not None or not endorsement.declared:
-        return False
-    return not any(endorsement.signals.get(name) for name in SELF_ENDORSEMENT_SIGNALS)
+    return _may_issue(endorsement.retracted_at, endorsement.declared, endorsement.signals)
 
 
 async def issue_for_endorsement(
@@ -188,28 +290,27 @@ async def issue_for_endorsement(
     now: datetime,
 ) -> list[Credential]:
     """One credential per skill with confirmed outcomes; calling again returns the same ones."""
-    endorsement = await session.get(Endorsement, endorsement_id)
-    if endorsement is None:
+    answer = await _answered(session, endorsement_id)
+    if answer is None:
         raise LookupError(f"no endorsement {endorsement_id}")
-    existing = {
-        c.skill_id: c
-        for c in (
-            await session.execute(
-                select(Credential).where(Credential.endorsement_id == endorsement_id)
-            )
-        ).scalars()
-    }
-    if not may_issue(endorsement):
+    existing: dict[str | None, Credential] = {}
+    if answer.issued_before:
+        rows = await session.execute(
+            select(Credential).where(Credential.endorsement_id == endorsement_id)
+        )
+        existing = {c.skill_id: c for c in rows.scalars()}
+    if not _may_issue(answer.retracted_at, answer.declared, answer.signals):
         return list(existing.values())
-    request = await session.get(EndorsementRequest, endorsement.request_id)
-    if request is None:
-        return list(existing.values())
-    experience = await session.get(Experience, request.experience_id)
-    if experience is None:
+    if (
+        answer.request_id is None
+        or answer.learner_id is None
+        or answer.learner_name is None
+        or answer.locale is None
+        or answer.experience_kind is None
+    ):
         return list(existing.values())
     issued: list[Credential] = []
-    sign: Signing | None = None
-    for skill_id, outcome_ids in confirmed_outcomes(endorsement, request).items():
+    for skill_id, outcome_ids in answer.confirmed.items():
         if skill_id in existing:
             issued.append(existing[skill_id])
             continue
@@ -223,58 +324,109 @@ async def issue_for_endorsement(
             except KeyError:
                 continue
             outcomes.append(
-                build.OutcomeText(outcome.category.value, outcome.in_locale(request.locale))
+                build.OutcomeText(outcome.category.value, outcome.in_locale(answer.locale))
             )
         if not outcomes:
             continue
-        sign = sign or await signing(session, issuance, now)
-        credential_id = str(uuid.uuid4())
-        number, index = await _status_slot(session)
         award = build.Award(
-            credential_url=issuance.credential_url(credential_id),
-            locale=request.locale,
-            learner_name=request.learner_name,
-            subject_id=subject_id(issuance, request.learner_id),
+            credential_url="",
+            locale=answer.locale,
+            learner_name=answer.learner_name,
+            subject_id=subject_id(issuance, answer.learner_id),
             skill_id=skill.id,
-            skill_name=skill.name_in(request.locale),
+            skill_name=skill.name_in(answer.locale),
             esco_uri=skill.esco_uri,
             outcomes=tuple(outcomes),
-            experience_kind=experience.kind,
-            period=_period(experience),
+            experience_kind=answer.experience_kind,
+            period=answer.period,
             assessor=build.AssessorInfo(
-                relationship=endorsement.relationship_kind,
-                name=endorsement.name,
-                role=endorsement.role,
-                organisation=endorsement.organisation,
-                trust_level=endorsement.trust_level,
-                confirmed_at=_utc(endorsement.submitted_at),
+                relationship=answer.relationship_kind,
+                name=answer.name,
+                role=answer.role,
+                organisation=answer.organisation,
+                trust_level=answer.trust_level,
+                confirmed_at=_utc(answer.submitted_at),
             ),
             issued_at=now,
-            status=status.entry(issuance.base_url, number, index),
+            status={},
         )
-        document = proof.sign(
-            build.build(award, issuer_info(issuance, sign.did)), sign.signer, created=now
-        )
-        row = Credential(
-            id=credential_id,
-            learner_id=request.learner_id,
-            endorsement_id=endorsement.id,
+        stored = await _sign_and_store(
+            session,
+            partial(_award_document, award, issuance),
+            issuance=issuance,
+            now=now,
+            learner_id=answer.learner_id,
+            endorsement_id=endorsement_id,
             skill_id=skill.id,
-            document=document,
-            status_list=number,
-            status_index=index,
-            issued_at=now,
         )
-        stored = await _store(session, row)
         if stored is None:  # issued meanwhile by another worker
             found = await session.execute(
                 select(Credential).where(
-                    Credential.endorsement_id == endorsement.id, Credential.skill_id == skill.id
+                    Credential.endorsement_id == endorsement_id, Credential.skill_id == skill.id
                 )
             )
             stored = found.scalar_one()
         issued.append(stored)
     return issued
+
+
+def _award_document(
+    award: build.Award, issuance: Issuance, url: str, status_entry: dict[str, Any], did: str
+) -> dict[str, Any]:
+    return build.build(
+        replace(award, credential_url=url, status=status_entry), issuer_info(issuance, did)
+    )
+
+
+# Tries before giving up when other processes keep taking the slot picked.
+SLOT_TRIES: Final = 5
+
+
+async def _sign_and_store(
+    session: AsyncSession,
+    unsigned: Callable[[str, dict[str, Any], str], dict[str, Any]],
+    *,
+    issuance: Issuance,
+    now: datetime,
+    **columns: Any,
+) -> Credential | None:
+    """Give the credential an id and a status slot, sign it, and insert it.
+
+    ``unsigned(url, status entry, issuer DID)`` builds the document. None when the row
+    exists already (the same endorsement and skill); a slot another process took
+    meanwhile is picked again and the document signed again.
+    """
+    sign = await signing(session, issuance, now)
+    for _ in range(SLOT_TRIES):
+        credential_id = str(uuid.uuid4())
+        number, index = await _status_slot(session)
+        document = unsigned(
+            issuance.credential_url(credential_id),
+            status.entry(issuance.base_url, number, index),
+            sign.did,
+        )
+        values = {
+            "id": credential_id,
+            "document": proof.sign(document, sign.signer, created=now),
+            "status_list": number,
+            "status_index": index,
+            "issued_at": now,
+            **columns,
+        }
+        stored = await _store(session, values)
+        if stored is not None:
+            return stored
+        if columns.get("endorsement_id") is not None:
+            exists = await session.execute(
+                select(Credential.id).where(
+                    Credential.endorsement_id == columns["endorsement_id"],
+                    Credential.skill_id == columns.get("skill_id"),
+                )
+            )
+            if exists.first() is not None:
+                return None
+        _slot_lost(session)
+    raise RuntimeError("no free status list slot after several tries")
 
 
 # --------------------------------------------------------------------------------------
@@ -309,53 +461,45 @@ async def issue_document(
     extra = set(credential) - allowed - {"@context", "type"}
     if extra:
         raise InvalidRequest(f"these fields are set by the service: {', '.join(sorted(extra))}")
-    sign = await signing(session, issuance, now)
-    credential_id = str(uuid.uuid4())
-    url = issuance.credential_url(credential_id)
-    number, index = await _status_slot(session)
-    achievement_doc = {
-        "id": f"{url}#achievement",
-        "type": ["Achievement"],
-        "criteria": {"narrative": achievement.get("description", achievement["name"])},
-        "description": achievement["name"],
-        **achievement,
-    }
-    document: dict[str, Any] = {
-        "@context": build.CONTEXT,
-        "id": url,
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": credential.get("name") or achievement["name"],
-        "issuer": {
-            "id": sign.did,
-            "type": ["Profile"],
-            "name": issuance.organisation_name,
-            "url": issuance.organisation_url,
-        },
-        "validFrom": proof.timestamp(now),
-        "credentialSubject": {
-            "type": ["AchievementSubject"],
-            **subject,
-            "achievement": achievement_doc,
-        },
-        "credentialStatus": status.entry(issuance.base_url, number, index),
-    }
-    for key in ("validUntil", "evidence", "description"):
-        if key in credential:
-            document[key] = credential[key]
+
+    def unsigned(url: str, status_entry: dict[str, Any], did: str) -> dict[str, Any]:
+        document: dict[str, Any] = {
+            "@context": build.CONTEXT,
+            "id": url,
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "name": credential.get("name") or achievement["name"],
+            "issuer": {
+                "id": did,
+                "type": ["Profile"],
+                "name": issuance.organisation_name,
+                "url": issuance.organisation_url,
+            },
+            "validFrom": proof.timestamp(now),
+            "credentialSubject": {
+                "type": ["AchievementSubject"],
+                **subject,
+                "achievement": {
+                    "id": f"{url}#achievement",
+                    "type": ["Achievement"],
+                    "criteria": {"narrative": achievement.get("description", achievement["name"])},
+                    "description": achievement["name"],
+                    **achievement,
+                },
+            },
+            "credentialStatus": status_entry,
+        }
+        for key in ("validUntil", "evidence", "description"):
+            if key in credential:
+                document[key] = credential[key]
+        return document
+
     try:
-        signed = proof.sign(document, sign.signer, created=now)
+        row = await _sign_and_store(
+            session, unsigned, issuance=issuance, now=now, api_key_id=api_key_id
+        )
     except (UnsignableData, ContextNotAvailable) as error:
         raise InvalidRequest(str(error)) from None
-    row = Credential(
-        id=credential_id,
-        document=signed,
-        status_list=number,
-        status_index=index,
-        issued_at=now,
-        api_key_id=api_key_id,
-    )
-    session.add(row)
-    await session.flush()
+    assert row is not None  # a fresh id: only a slot can clash, and that is tried again
     return row
 
 
@@ -480,6 +624,20 @@ def _issuer_id(document: Mapping[str, Any]) -> str | None:
     return issuer if isinstance(issuer, str) else None
 
 
+def _named_keys(document: Mapping[str, Any], issuer: str | None) -> list[str]:
+    """The public keys (multibase) the issuer and the proof name, to look up as ours."""
+    named = []
+    if issuer is not None and issuer.startswith("did:key:"):
+        named.append(issuer.removeprefix("did:key:"))
+    found = document.get("proof")
+    if isinstance(found, list) and len(found) == 1:
+        found = found[0]
+    method = found.get("verificationMethod") if isinstance(found, Mapping) else None
+    if isinstance(method, str) and "#" in method:
+        named.append(method.partition("#")[2])
+    return named
+
+
 async def verify(
     session: AsyncSession, document: Any, *, issuance: Issuance, now: datetime
 ) -> Verification:
@@ -492,9 +650,7 @@ async def verify(
     issuer = _issuer_id(document)
     result.issuer = issuer
     result.credential_id = document.get("id") if isinstance(document.get("id"), str) else None
-    ring_keys = {
-        row.public_key_multibase: keys.ed25519_public(row) for row in await keys.all_keys(session)
-    }
+    ring_keys = await keys.public_keys(session, _named_keys(document, issuer))
     our_did = issuer_did(issuance.public_url, "") if issuance.public_url else None
     if issuer is not None:
         own_key = issuer.startswith("did:key:") and issuer.removeprefix("did:key:") in ring_keys

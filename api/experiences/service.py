@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.credentials.listing import saved_merits
 from api.endorsements.asking import saved_requests
 from api.experiences.models import Experience, SelfCheckAnswer, SkillClaim
 from dialogs.portfolio import EXPERIENCE_FIELDS, Portfolio, SavedExperience, SavedSkill
@@ -105,6 +106,7 @@ async def load_portfolio(session: AsyncSession, learner_id: int) -> Portfolio:
         experiences=tuple(_saved(e) for e in experiences),
         self_checks=checks,
         requests=await saved_requests(session, learner_id, now=datetime.now(UTC)),
+        merits=await saved_merits(session, learner_id),
     )
 
 

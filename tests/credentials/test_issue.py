@@ -116,15 +116,17 @@ async def test_a_second_row_for_the_same_endorsement_and_skill_is_refused(
 ) -> None:
     (credential,) = await issue(answered, catalogue)
     async with answered.sessions() as session, session.begin():
-        duplicate = Credential(
-            id="00000000-0000-4000-8000-000000000000",
-            endorsement_id=answered.endorsement_id,
-            skill_id=credential.skill_id,
-            document={},
-            status_list=1,
-            status_index=(credential.status_index + 1) % status.LIST_BITS,
-        )
+        duplicate = {
+            "id": "00000000-0000-4000-8000-000000000000",
+            "endorsement_id": answered.endorsement_id,
+            "skill_id": credential.skill_id,
+            "document": {},
+            "status_list": 1,
+            "status_index": (credential.status_index + 1) % status.LIST_BITS,
+        }
         assert await service._store(session, duplicate) is None
+        # The transaction goes on: the refused row left nothing to roll back.
+        assert await session.get(Credential, credential.id) is not None
 
 
 async def test_no_credential_for_a_self_endorsement_or_without_a_yes(
