@@ -14,19 +14,28 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from telegram import Update
 
+from api.credentials import errors as credential_errors
+from api.credentials.keys import load_kek
+from api.credentials.limits import CredentialLimits
 from api.credentials.web import router as credentials_router
 from api.db.engine import create_engine, create_session_factory
 from api.db.migrate import upgrade
+from api.db.types import contact_key_from_kek, use_contact_key
+from api.endorsements.retention import start_sweeping, stop_sweeping
+from api.endorsements.web import close_pages as close_endorser_pages
 from api.endorsements.web import install as install_endorser_pages
 from api.mail import Mailer
 from api.pictures.cards import configure_cache
+from api.portfolio.web import install as install_portfolio_page
 from api.settings import Settings
 from api.skills.catalogue import default_catalogue
 from api.skills.matcher import SkillMatcher
 from bot.conversation import ConversationService
+from bot.digests import DigestScheduler, start_loop, stop_loop
 from bot.news import start_delivery, stop_delivery
 from bot.webchat.routes import router as webchat_router
 from bot.webchat.routes import static_files
@@ -46,6 +55,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.database_url_resolved.startswith("sqlite"):
             settings.data_dir.mkdir(parents=True, exist_ok=True)
+        # Endorsers' contact details are sealed with a key made from the credential KEK.
+        use_contact_key(contact_key_from_kek(load_kek(settings)))
         engine = create_engine(settings.database_url_resolved)
         await upgrade(engine)
         catalogue = default_catalogue()
@@ -60,17 +71,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings=settings,
             mailer=Mailer(settings),
         )
+        # Mentors' digests and learners' reminders: Telegram's JobQueue ticks them;
+        # without Telegram a loop of our own does, for web-chat news and e-mail.
+        app.state.digests = DigestScheduler(
+            app.state.sessions, settings=settings, mailer=Mailer(settings)
+        )
         telegram = await _start_telegram(app, settings)
+        digest_loop = None
+        if telegram is None:
+            digest_loop = start_loop(app.state.digests, settings.digest_tick_seconds)
         # News for learners (bot/news.py): set notices_wakeup to deliver at once.
         app.state.catalogue = catalogue
         app.state.notices_wakeup = asyncio.Event()
         news = start_delivery(app.state, telegram)
+        contacts_sweep = start_sweeping(app.state.sessions, settings)
         try:
             yield
         finally:
+            await stop_sweeping(contacts_sweep)
             await stop_delivery(news)
+            await stop_loop(digest_loop)
             if telegram is not None:
                 await _stop_telegram(telegram)
+            close_endorser_pages(app)
             await engine.dispose()
 
     app = FastAPI(title="Meritkompis", version="0.1.0", lifespan=lifespan)
@@ -78,6 +101,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/chat/static", static_files, name="chat-static")
     install_endorser_pages(app)
     app.include_router(credentials_router)
+    app.add_middleware(
+        CredentialLimits,
+        per_address_per_minute=settings.api_rate_per_minute,
+        per_key_per_minute=settings.api_key_rate_per_minute,
+        max_body=settings.api_max_body,
+    )
+    install_portfolio_page(app)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, error: RequestValidationError) -> JSONResponse:
+        # FastAPI's own answer echoes what was sent, which JSON may not carry (NaN, a
+        # huge number) and a log should not keep: say where and what, not the input.
+        problems = [{k: e[k] for k in ("loc", "msg", "type") if k in e} for e in error.errors()]
+        return JSONResponse({"detail": problems}, status_code=422)
+
+    # After the app's own handlers, which it keeps for every path outside the API.
+    credential_errors.install(app)
 
     @app.get("/", include_in_schema=False)
     async def home() -> RedirectResponse:
@@ -108,8 +148,10 @@ async def _start_telegram(app: FastAPI, settings: Settings) -> Any:
         return None
     from bot.telegram_app import build_application
 
-    telegram = build_application(settings, app.state.conversations)
+    telegram = build_application(settings, app.state.conversations, app.state.digests)
     await telegram.initialize()
+    # Invite links name the bot: from the settings, else as getMe answered.
+    app.state.conversations.bot_username = settings.telegram_bot_username or telegram.bot.username
     await telegram.start()
     if settings.public_url:
         secret = webhook_secret(settings)

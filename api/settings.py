@@ -23,6 +23,12 @@ class Settings(BaseSettings):
     public_url: str = ""
     telegram_bot_token: str = ""
     telegram_api_base_url: str = "https://api.telegram.org"
+    # The bot's @username for invite links; empty: asked from Telegram (getMe) at start.
+    telegram_bot_username: str = ""
+    # Telegram allows about 30 messages a second in all; more gets 429 answers.
+    telegram_messages_per_second: float = 25
+    # How often due digests and reminders are looked for.
+    digest_tick_seconds: float = 60
     default_locale: str = "sv"
     host: str = "127.0.0.1"
     port: int = 8000
@@ -32,6 +38,11 @@ class Settings(BaseSettings):
     # How long an endorser's link works, and how many page requests a client may make.
     endorsement_days: int = 30
     endorsement_rate_per_minute: int = 30
+    # Endorsers' e-mail addresses and phone numbers are emptied this long after their
+    # request closes (answered, declined, cancelled or expired), by a sweep that runs
+    # this often (api/endorsements/retention.py).
+    endorser_contact_retention_days: float = 30
+    retention_sweep_minutes: float = 60
     # Outgoing e-mail. Empty host: the service sends no e-mail and the learner forwards
     # requests themselves.
     smtp_host: str = ""
@@ -48,6 +59,11 @@ class Settings(BaseSettings):
     organisation_url: str = ""
     credential_kek: str = ""
     credential_kek_file: Path | None = None
+    # The credential API and its public pages (api/credentials/limits.py): requests a
+    # minute per client address and per API key (0: no limit), and the largest body.
+    api_rate_per_minute: int = 240
+    api_key_rate_per_minute: int = 600
+    api_max_body: int = 256 * 1024
 
     @cached_property
     def database_url_resolved(self) -> str:

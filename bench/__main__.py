@@ -34,6 +34,7 @@ SECTIONS = (
     Section("memory", "4. Memory after 10,000 learners", "bench.bench_memory", 600),
     Section("endorsement_page", "5. The endorser's page", "bench.bench_endorsement_page", 300),
     Section("credentials", "5. Credentials issued and verified", "bench.bench_credentials", 600),
+    Section("digests", "6. Mentor digests", "bench.bench_digests", 900),
 )
 
 

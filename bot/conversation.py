@@ -22,24 +22,35 @@ from api.experiences import service as experiences
 from api.i18n import render, resolve_locale
 from api.learners import service as learners
 from api.mail import Mailer
+from api.portfolio import chat as sharing
 from api.settings import Settings
 from api.skills.catalogue import Catalogue
 from api.skills.matcher import SkillMatcher
 from bot import asking
+from bot import mentoring as my_mentors
+from bot import merits as my_merits
+from bot import privacy as my_data
+from bot.digests import TELEGRAM as TELEGRAM_CHANNEL
+from bot.digests import news_for_chat as digests_for_chat
 from bot.rendering import Reply, render_say
 from dialogs import flows  # noqa: F401 - registers the steps
 from dialogs.engine import Context, PortfolioNeeded, advance, new_state
 from dialogs.events import Event
+from dialogs.mentors import NOT_LOADED, MentoringNeeded
 from dialogs.outputs import (
     DeleteExperience,
     DeleteSelfCheck,
     EndorsementAction,
     Forget,
+    MentorAction,
+    MeritAction,
     Output,
     SaveExperience,
     SaveProfile,
     SaveSelfCheck,
     Say,
+    SendMyData,
+    SharePortfolio,
 )
 from dialogs.portfolio import EMPTY_PORTFOLIO, Portfolio
 from dialogs.texts import N_, Text
@@ -69,6 +80,8 @@ class ConversationService:
         self._matcher = matcher
         self._settings = settings or Settings()
         self._mailer = mailer or Mailer(self._settings)
+        # For invite links (t.me/<name>?start=...); the bot sets it from getMe at start.
+        self.bot_username = self._settings.telegram_bot_username
 
     async def handle(
         self, channel: str, chat_id: str, event: Event, *, language_hint: str | None = None
@@ -89,6 +102,12 @@ class ConversationService:
             stored = await conversations.load(session, channel, chat_id)
             stored_locale = (stored.state or {}).get("profile", {}).get("locale")
             locale = resolve_locale(stored_locale, language_hint)
+            # A deep link's payload is looked up here and never reaches the dialog state.
+            link = None
+            if event.payload:
+                link = await my_mentors.open_link(
+                    session, event.payload, learner_id=stored.learner_id, now=datetime.now(UTC)
+                )
             context = Context(
                 catalogue=self._catalogue,
                 matcher=self._matcher,
@@ -97,9 +116,17 @@ class ConversationService:
                 today=date.today(),
                 translate=lambda text: render(text, locale),
                 can_email=self._mailer.enabled,
+                link=link,
+                mentoring=NOT_LOADED,
             )
             state = stored.state or new_state()
             try:
+                next_state, outputs = advance(state, event, context)
+            except MentoringNeeded:
+                mentoring = await my_mentors.mentoring_of(
+                    session, channel, chat_id, stored.learner_id
+                )
+                context = replace(context, mentoring=mentoring)
                 next_state, outputs = advance(state, event, context)
             except PortfolioNeeded:
                 # This step shows what is saved: load it and take the step again, which
@@ -111,7 +138,11 @@ class ConversationService:
             portfolio = EMPTY_PORTFOLIO if context.portfolio is None else context.portfolio
             effects = asking.TurnEffects(channel, chat_id)
             learner_id, forgotten = await self._carry_out(
-                session, stored.learner_id, outputs, effects
+                session,
+                stored.learner_id,
+                outputs,
+                effects,
+                locale=resolve_locale(next_state["profile"].get("locale"), language_hint),
             )
             if forgotten:
                 await conversations.forget(session, channel, chat_id)
@@ -130,6 +161,9 @@ class ConversationService:
         if effects.emails:
             # Only after the commit: a turn done again must not send the e-mail twice.
             replies = await asking.send_emails(replies, effects, self._mailer, locale)
+        if channel != TELEGRAM_CHANNEL:
+            # The web chat has no push: a mentor's digests come with their next turn.
+            replies[:0] = await digests_for_chat(self._sessions, channel, chat_id)
         return TurnResult(tuple(replies), locale)
 
     def _render(
@@ -157,6 +191,8 @@ class ConversationService:
         learner_id: int | None,
         outputs: Sequence[Output],
         effects: asking.TurnEffects | None = None,
+        *,
+        locale: str = "sv",
     ) -> tuple[int | None, bool]:
         forgotten = False
         for output in outputs:
@@ -172,6 +208,18 @@ class ConversationService:
                 if learner_id:
                     await learners.forget(session, learner_id)
                 learner_id, forgotten = None, True
+            elif isinstance(output, MentorAction) and effects is not None:
+                # Before the check below: a mentor need not be a learner.
+                await my_mentors.carry_out(
+                    session,
+                    learner_id,
+                    output,
+                    effects,
+                    settings=self._settings,
+                    bot_username=self.bot_username,
+                    locale=locale,
+                    now=datetime.now(UTC),
+                )
             elif learner_id is None:
                 # Nothing is stored for someone who has not agreed.
                 continue
@@ -185,6 +233,27 @@ class ConversationService:
                 )
             elif isinstance(output, DeleteSelfCheck):
                 await experiences.delete_self_check(session, learner_id, output.skill_id)
+            elif isinstance(output, SendMyData) and effects is not None:
+                await my_data.carry_out(session, learner_id, output, effects, now=datetime.now(UTC))
+            elif isinstance(output, SharePortfolio) and effects is not None:
+                await sharing.carry_out(
+                    session,
+                    learner_id,
+                    output,
+                    effects,
+                    base_url=self._settings.base_url,
+                    now=datetime.now(UTC),
+                )
+            elif isinstance(output, MeritAction) and effects is not None:
+                await my_merits.carry_out(
+                    session,
+                    learner_id,
+                    output,
+                    effects,
+                    base_url=self._settings.base_url,
+                    catalogue=self._catalogue,
+                    now=datetime.now(UTC),
+                )
             elif isinstance(output, EndorsementAction) and effects is not None:
                 await asking.carry_out(
                     session,

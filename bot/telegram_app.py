@@ -19,11 +19,12 @@ from telegram import (
     Update,
 )
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import Application, ContextTypes, TypeHandler
+from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 
 from api.i18n import render, resolve_locale
 from api.settings import Settings
 from bot.conversation import ConversationService
+from bot.digests import DigestScheduler, on_tick
 from bot.processor import PerChatUpdateProcessor
 from bot.rendering import TELEGRAM_CAPTION_LIMIT, Card, Reply, ReplyButton, card_png
 from bot.updates import event_from_update
@@ -31,12 +32,18 @@ from dialogs.texts import N_
 
 log = logging.getLogger(__name__)
 CHANNEL = "telegram"
+# How often a request answered 429 is tried again, after waiting its retry_after.
+FLOOD_RETRIES = 3
 SOMETHING_WENT_WRONG = N_(
     "Sorry, something went wrong on my side. Your answers are saved. Please try again in a moment."
 )
 
 
-def build_application(settings: Settings, conversations: ConversationService) -> Application:  # type: ignore[type-arg]
+def build_application(
+    settings: Settings,
+    conversations: ConversationService,
+    digests: DigestScheduler | None = None,
+) -> Application:  # type: ignore[type-arg]
     base = settings.telegram_api_base_url.rstrip("/")
     builder = (
         Application.builder()
@@ -44,6 +51,10 @@ def build_application(settings: Settings, conversations: ConversationService) ->
         .base_url(f"{base}/bot")
         .base_file_url(f"{base}/file/bot")
         .concurrent_updates(PerChatUpdateProcessor())
+        # A 429 answer is waited out (its retry_after) and tried again. No overall cap
+        # here: replies to learners must stay quick; bulk digests have their own limit
+        # (bot/digests.py), as Telegram's 30 a second is for bulk messages.
+        .rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=FLOOD_RETRIES))
     )
     if settings.public_url:
         # Telegram calls our webhook route; no polling loop is needed.
@@ -53,6 +64,13 @@ def build_application(settings: Settings, conversations: ConversationService) ->
     application.bot_data["photo_ids"] = {}
     application.add_handler(TypeHandler(Update, handle_update))
     application.add_error_handler(on_error)
+    if digests is not None:
+        # Frequent ticks; what is due lives in the database (bot/digests.py).
+        application.bot_data["digests"] = digests
+        assert application.job_queue is not None
+        application.job_queue.run_repeating(
+            on_tick, interval=settings.digest_tick_seconds, first=1.0, name="digests"
+        )
     return application
 
 
@@ -69,9 +87,15 @@ async def handle_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         tapped = maybe if isinstance(maybe, Message) else None
     user = update.effective_user
     conversations: ConversationService = context.bot_data["conversations"]
+    if not conversations.bot_username:
+        # For invite links: known once the application has asked getMe.
+        conversations.bot_username = context.bot.username or ""
     result = await conversations.handle(
         CHANNEL, str(chat.id), event, language_hint=user.language_code if user else None
     )
+    if context.chat_data is not None:
+        # For on_error: the language to say "try again" in when the database is away.
+        context.chat_data["locale"] = result.locale
     for reply in result.replies:
         await send_reply(context, chat.id, reply, tapped)
 
@@ -154,7 +178,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     user = update.effective_user
-    locale = resolve_locale(user.language_code if user else None)
+    chosen = context.chat_data.get("locale") if context.chat_data else None
+    locale = resolve_locale(chosen, user.language_code if user else None)
     try:
         await context.bot.send_message(
             update.effective_chat.id, render(SOMETHING_WENT_WRONG, locale)

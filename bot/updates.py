@@ -40,7 +40,10 @@ def event_from_message(message: Message) -> Event:
     text = message.text
     if text is not None:
         if text.startswith("/") and len(text) > 1:
-            return Event.command(text.split()[0])
+            name, _, rest = text.partition(" ")
+            # Only /start carries a payload (a deep link); other commands take no words.
+            payload = rest.strip()[:64] if name.split("@", 1)[0] == "/start" else ""
+            return Event.command(name.split()[0], payload)
         return Event.text(text)
     for field, kind in MEDIA_FIELDS:
         if getattr(message, field, None):

@@ -64,6 +64,12 @@ class Context:
     translate: Callable[[Text], str] = _default_translate
     # Whether the service can send e-mail itself (SMTP is set up).
     can_email: bool = False
+    # What a deep link (/start with a payload) opened, as the driver looked it up (a
+    # mentor invite, dialogs/mentors.py). The payload itself never reaches the state.
+    link: Any = None
+    # This chat's mentors and the learners it follows (dialogs/mentors.py). The driver
+    # hands "not loaded"; a step that reads it raises MentoringNeeded, as with the portfolio.
+    mentoring: Any = None
 
 
 class PortfolioNeeded(Exception):
@@ -233,6 +239,11 @@ def _has_letters_or_digits(text: str) -> bool:
 # --- global commands -------------------------------------------------------------------
 # Commands work on every step; each is a function of the turn. Flows add theirs here.
 COMMANDS: dict[str, Callable[[Turn], None]] = {}
+# Commands that work before the learner has agreed. Someone who is not a learner (a
+# mentor) uses the ones a flow adds here; their handlers check who is asking.
+OPEN_COMMANDS: set[str] = {"help", "start"}
+# Who opens a deep link: each returns whether it took the turn (see Context.link).
+LINK_OPENERS: list[Callable[[Turn], bool]] = []
 
 
 def command(name: str) -> Callable[[Callable[[Turn], None]], Callable[[Turn], None]]:
@@ -338,11 +349,14 @@ def _dispatch(turn: Turn) -> None:
 def _on_command(turn: Turn) -> None:
     name = turn.event.value
     consented = bool(turn.profile.get("consented"))
+    opened = name == "start" and turn.context.link is not None
+    if opened and any(opener(turn) for opener in LINK_OPENERS):
+        return
     if name == "start" and not consented:
         turn.state.update(new_state(turn.profile.get("locale")))
         turn.go(START, remember=False)
         return
-    if not consented and name not in ("help", "start"):
+    if not consented and name not in OPEN_COMMANDS:
         turn.say(N_("First, please answer the question below."))
         turn.stay()
         return

@@ -22,14 +22,17 @@ class Event:
     kind: EventKind
     # The text, the command name without "/", the button's data, or the kind of media.
     value: str = ""
+    # What follows "/start " when a deep link opened the chat (an invite). The driver
+    # looks it up before the dialog runs; it is never stored in the dialog state.
+    payload: str = ""
 
     @classmethod
     def text(cls, text: str) -> Event:
         return cls(EventKind.TEXT, text)
 
     @classmethod
-    def command(cls, name: str) -> Event:
-        return cls(EventKind.COMMAND, name.lstrip("/").split("@", 1)[0].lower())
+    def command(cls, name: str, payload: str = "") -> Event:
+        return cls(EventKind.COMMAND, name.lstrip("/").split("@", 1)[0].lower(), payload)
 
     @classmethod
     def tap(cls, data: str) -> Event:

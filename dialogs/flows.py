@@ -5,7 +5,12 @@ from dialogs import (  # noqa: F401 - imported for their registrations
     experience,
     general_skills,
     home,
+    mentors,
+    merits,
     onboarding,
+    privacy,
+    progress,
     review,
     settings,
+    sharing,
 )

@@ -37,6 +37,8 @@ def _menu_buttons(turn: Turn) -> list[list[Button]]:
         [Button("check", pN_("button", "Check my work skills"), "✅")],
         [Button("review", pN_("button", "What I have saved"), "📋")],
         [Button("ask", pN_("button", "Ask someone to confirm"), "📨")],
+        [Button("merits", pN_("button", "My merits"), "🏅")],
+        [Button("mentors", pN_("button", "My mentors"), "🧑‍🏫")],
         [Button("settings", pN_("button", "Settings"), "⚙️")],
     ]
     return rows
@@ -62,6 +64,12 @@ def _menu_tap(turn: Turn, value: str) -> None:
         turn.go("review.summary")
     elif value == "settings":
         turn.go("settings.menu")
+    elif value == "mentors":
+        turn.go("mentors.list")
+    elif value == "merits":
+        from dialogs.merits import start_merits
+
+        start_merits(turn)
     elif value == "ask":
         from dialogs.endorsements import start_asking
 

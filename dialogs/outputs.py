@@ -116,4 +116,111 @@ class CancelRequest(EndorsementAction):
     request_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class SharePortfolio(Action):
+    """Turn the public portfolio page on (always with a new link) or off (at once)."""
+
+    on: bool
+    # The language the message with the link is written in.
+    locale: str = "sv"
+
+
+@dataclass(frozen=True, slots=True)
+class SendMyData(Action):
+    """Send the learner everything stored about them: a summary to read and a JSON file."""
+
+    # The language the summary is written in.
+    locale: str = "sv"
+
+
 Output = Say | Action
+
+
+class MentorAction(Action):
+    """An action about mentors, digests or reminders (see bot/mentoring.py)."""
+
+
+@dataclass(frozen=True, slots=True)
+class InviteMentor(MentorAction):
+    """Make a one-time invite link; the driver shows it (the dialog never sees the token)."""
+
+    learner_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptMentorInvite(MentorAction):
+    """The person who opened an invite agrees to follow the learner; the driver says how it went."""
+
+    invite_id: int
+    mentor_name: str
+    locale: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmMentor(MentorAction):
+    link_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveMentor(MentorAction):
+    """The learner removes a mentor, or says no to one waiting for a yes."""
+
+    link_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class StopFollowing(MentorAction):
+    """The mentor leaves a learner."""
+
+    link_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SaveDigestSettings(MentorAction):
+    frequency: str
+    weekday: int
+    hour: int
+    email: str | None
+    locale: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShowProgress(MentorAction):
+    """The progress card: the learner's own, or for a mentor one per learner they follow."""
+
+    as_mentor: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SetReminders(MentorAction):
+    enabled: bool
+
+
+class MeritAction(Action):
+    """An action about the learner's credentials, their merits (see bot/merits.py)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SendMerit(MeritAction):
+    """Send one credential as a file: ``json``, ``badge`` (PNG), ``qr`` or ``pdf``."""
+
+    credential_id: str
+    form: str
+    # The language the message with the file (and the certificate's headings) is in.
+    locale: str = "sv"
+
+
+@dataclass(frozen=True, slots=True)
+class ShareMerit(MeritAction):
+    """Make a new public link to one credential (``on``), or switch all its links off."""
+
+    credential_id: str
+    on: bool
+    locale: str = "sv"
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawMerit(MeritAction):
+    """The learner withdraws a credential: anyone who checks it sees it is no longer valid."""
+
+    credential_id: str

@@ -33,6 +33,7 @@ EDIT = Picture("✏️", N_("A pencil"))
 EXAMPLE = Picture("💬", N_("A speech bubble"))
 SETTINGS = Picture("⚙️", N_("A gear"))
 GOODBYE = Picture("🚪", N_("A door"))
+SHARE = Picture("🔗", N_("A chain link"))
 
 # The kinds of experience, each with its picture.
 KINDS: dict[str, Picture] = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dialogs import pictures
 from dialogs.engine import Step, Turn, command, register
 from dialogs.onboarding import language_buttons, save_profile
-from dialogs.outputs import Button
+from dialogs.outputs import Button, SetReminders
 from dialogs.texts import N_, pN_
 
 
@@ -16,9 +16,17 @@ def _settings_buttons(turn: Turn) -> list[list[Button]]:
     pictures_label = (
         pN_("button", "Fewer pictures") if turn.more_pictures else pN_("button", "More pictures")
     )
+    # Reminders are on until the learner turns them off (see bot/digests.py).
+    reminders_label = (
+        pN_("button", "No reminders")
+        if turn.profile.get("reminders", True)
+        else pN_("button", "Gentle reminders")
+    )
     return [
         [Button("language", pN_("button", "Language"), "🌍")],
         [Button("pictures", pictures_label, "🖼️")],
+        [Button("reminders", reminders_label, "🔔")],
+        [Button("share", pN_("button", "Share my page"), "🔗")],
         [Button("menu", pN_("button", "Back to the menu"), "🧭")],
     ]
 
@@ -26,6 +34,18 @@ def _settings_buttons(turn: Turn) -> list[list[Button]]:
 def _settings_tap(turn: Turn, value: str) -> None:
     if value == "language":
         turn.go("settings.language")
+    elif value == "share":
+        turn.go("share.menu")
+    elif value == "reminders":
+        enabled = not turn.profile.get("reminders", True)
+        turn.profile["reminders"] = enabled
+        turn.act(SetReminders(enabled=enabled))
+        turn.say(
+            N_("OK. If you stop in the middle of something, I may remind you once a week.")
+            if enabled
+            else N_("OK. I will not send you reminders.")
+        )
+        turn.stay()
     elif value == "pictures":
         turn.profile["more_pictures"] = not turn.more_pictures
         save_profile(turn)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.db.base import utcnow
 from api.learners.models import Learner
+from api.privacy.erase import erase_learner
 
 
 async def save_profile(
@@ -24,5 +25,6 @@ async def save_profile(
 
 
 async def forget(session: AsyncSession, learner_id: int) -> None:
-    """Remove the learner; everything they documented goes with them (ON DELETE CASCADE)."""
-    await session.execute(delete(Learner).where(Learner.id == learner_id))
+    """Remove the learner and everything about them; their credentials are revoked and
+    their open requests withdrawn first (api/privacy/erase.py)."""
+    await erase_learner(session, learner_id, now=utcnow())

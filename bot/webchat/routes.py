@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import secrets
+from collections import OrderedDict
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -41,9 +42,23 @@ router = APIRouter()
 
 
 class ChatEvent(BaseModel):
-    kind: Literal["text", "tap", "resume"]
+    # "start": the page was opened by an invite link (/chat?start=<payload>).
+    kind: Literal["text", "tap", "resume", "start"]
     # Longer than any message a learner may send, so the dialog itself can answer kindly.
     value: str = Field(default="", max_length=10_000)
+
+
+# Each chat's language at its last answer, for the "try again" message when a turn
+# fails before the stored one can be read. Bounded: the oldest chats are forgotten.
+_LAST_LOCALE: OrderedDict[str, str] = OrderedDict()
+_LAST_LOCALE_SIZE = 10_000
+
+
+def _remember_locale(chat: str, locale: str) -> None:
+    _LAST_LOCALE[chat] = locale
+    _LAST_LOCALE.move_to_end(chat)
+    while len(_LAST_LOCALE) > _LAST_LOCALE_SIZE:
+        _LAST_LOCALE.popitem(last=False)
 
 
 def _chat_id(token: str) -> str:
@@ -97,6 +112,8 @@ async def chat_event(
         dialog_event = Event.text(event.value)
     elif event.kind == "tap":
         dialog_event = Event.tap(event.value)
+    elif event.kind == "start":
+        dialog_event = Event.command("start", event.value[:64])
     else:
         dialog_event = Event.resume()
     try:
@@ -107,12 +124,16 @@ async def chat_event(
             language_hint=_accept_language(request),
         )
     except Exception:
-        # The learner's answers up to the last turn are saved; say so and let them retry.
+        # The learner's answers up to the last turn are saved; say so and let them retry,
+        # in the language of their last answer (the database may be what failed).
         log.exception("a web chat turn failed")
-        locale = resolve_locale(_accept_language(request))
+        locale = resolve_locale(
+            _LAST_LOCALE.get(_chat_id(meritkompis_chat)), _accept_language(request)
+        )
         return JSONResponse(  # type: ignore[return-value]
             {"error": page_texts(locale)["error"]}, status_code=503
         )
+    _remember_locale(_chat_id(meritkompis_chat), result.locale)
     news = await _news(request, _chat_id(meritkompis_chat))
     return {
         "locale": result.locale,

@@ -86,8 +86,14 @@
     } else if (message.emoji) {
       const pic = document.createElement("span");
       pic.className = "emoji";
-      pic.setAttribute("role", "img");
-      pic.setAttribute("aria-label", message.alt);
+      // A picture without words (a warning sign before a note) is decoration to a screen
+      // reader: an image with an empty name would be read as "image", or not at all.
+      if (message.alt) {
+        pic.setAttribute("role", "img");
+        pic.setAttribute("aria-label", message.alt);
+      } else {
+        pic.setAttribute("aria-hidden", "true");
+      }
       pic.textContent = message.emoji;
       item.appendChild(pic);
     }
@@ -189,6 +195,14 @@
     }
   }
 
-  send("resume", "", null);
+  // An invite link (/chat?start=...) opens the chat with its payload, once: the address
+  // bar forgets it at once, so a reload or a shared screen does not carry it on.
+  const start = new URLSearchParams(window.location.search).get("start");
+  if (start) {
+    window.history.replaceState(null, "", window.location.pathname);
+    send("start", start, null);
+  } else {
+    send("resume", "", null);
+  }
   setInterval(poll, 10000);
 })();

@@ -1,0 +1,1 @@
+"""Mentors: people a learner invites to follow their progress through digests."""

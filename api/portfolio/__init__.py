@@ -1,0 +1,1 @@
+"""The learner's public portfolio page: a link the learner can share and switch off."""

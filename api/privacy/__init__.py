@@ -1,0 +1,1 @@
+"""What the service keeps about a learner: all of it handed over, or all of it erased."""

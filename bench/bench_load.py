@@ -1,0 +1,718 @@
+"""Load run: many learners, endorsers and verifiers at once against the real service process.
+
+Run with ``python -m bench.bench_load [--minutes 10] [--learners 500] [--endorsers 50]
+[--verifiers 10] [--postgres | --database-url postgresql+asyncpg://...]``.
+
+What runs, all on 127.0.0.1:
+
+* **the service**, as it is deployed: ``python -m api.cli serve`` (``meritkompis serve``)
+  in a process of its own, with ``MERITKOMPIS_TELEGRAM_API_BASE_URL`` pointing at the
+  fake Bot API (``tests/fakes``) that this benchmark runs, so the service's own
+  python-telegram-bot long-polls it. Its resident memory (``VmRSS`` in ``/proc``) and CPU
+  time are sampled every ``--sample-seconds`` and printed as a time series;
+* **learners** (``--learners``) chat in Telegram: onboarding, a hotel internship with a
+  search, own words and a change (``bench/conversations.py``), then either the first
+  self-check topic or, one learner in four, asking their supervisor to confirm it
+  (which makes a real endorsement link). Before every action a learner thinks for a
+  random ``--think`` seconds. A learner who reaches the end comes back as a new one
+  (a new chat), until the time is up; then nobody starts a new action and every
+  answer still on its way is waited for;
+* **endorsers** (``--endorsers``) take the links the learners made, open the page
+  (``GET /e/{token}``), read for a while and send the form as a browser does (the
+  hidden form token from the page, the form cookie, a verdict for every outcome);
+* **verify clients** (``--verifiers``) post credentials the service has issued (those
+  signed for the endorsers' answers, and a few issued through the API with a key
+  made by ``meritkompis apikey create``) to ``POST /credentials/verify``.
+
+How many messages answer each action is learned first, from one learner per script
+playing alone with a generous quiet time. Under load a learner then waits for exactly
+that many. What counts:
+
+* **errors**: an HTTP answer other than the expected one (5xx included), a timeout or a
+  broken connection, a credential that does not verify, the bot saying "something went
+  wrong", a Bot API call the service made that the fake refused, an ERROR line in the
+  service's log, the service process dying;
+* **lost answers**: an action whose answer did not arrive within ``REPLY_TIMEOUT``, and
+  an endorser's answer whose news never reached the learner's chat;
+* **extra answers**: more messages than the action's answer has (a duplicate).
+
+Latency is update enqueued -> first message of the answer seen by the fake. The run
+prints throughput and p95 per sample and for the whole run, the memory slope over the
+second half (MB per minute, least squares) and judges it flat at <= ``FLAT_MB_PER_MIN``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import httpx
+from sqlalchemy import select
+
+from api.credentials.models import Credential
+from api.db.engine import create_engine, create_session_factory
+from api.skills.catalogue import default_catalogue
+from bench.bench_end_to_end import database_label
+from bench.conversations import HOTEL_INTERNSHIP, ONBOARDING, Line, Player, self_check
+from bench.report import percentile, verdict
+from dialogs.events import EventKind
+from tests.fakes.telegram import FakeBotApi, SentMessage
+
+ROOT = Path(__file__).resolve().parent.parent
+MINUTES = 10.0
+LEARNERS = 500
+ENDORSERS = 50
+VERIFIERS = 10
+THINK_S = (3.0, 9.0)  # a learner reads the answer and taps or types
+ENDORSER_READS_S = (5.0, 20.0)  # an endorser reads the page before sending it
+VERIFIER_PAUSE_S = (0.5, 1.5)
+SAMPLE_S = 10.0
+ASKERS_EVERY = 4  # one learner in this many asks someone to confirm
+REPLY_TIMEOUT = 60.0  # seconds: an answer later than this is lost
+NEWS_TIMEOUT = 60.0  # seconds after the run for an endorser's answer to reach the learner
+HTTP_TIMEOUT = 30.0
+READY_TIMEOUT = 120.0
+CALIBRATION_SETTLE = 0.75  # quiet seconds that end an answer while one learner plays alone
+SEED_CREDENTIALS = 10  # issued through the API before the run, so verifiers start at once
+FLAT_MB_PER_MIN = 1.0
+LANGUAGE = "en"
+NEWS = "has answered your request"
+SORRY = ("something went wrong", "try again in a moment")
+LINK = re.compile(r"https?://\S+/e/([A-Za-z0-9_\-]+)")
+FORM_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
+VERDICT = re.compile(r'name="(verdict-\d+)"')
+_chat_ids = itertools.count(3_000_000_001 + random.randrange(1_000) * 1_000_000)
+
+# Asking the supervisor to confirm the internship just saved, in the learner's words.
+ASK = [
+    Line("tap: ask", "ask.experience"),
+    Line("tap: e*", "ask.outcomes"),
+    Line("tap: all", "ask.outcomes"),
+    Line("tap: done", "ask.my_name"),
+    Line("Jacob", "ask.person"),
+    Line("Maria Berg", "ask.role"),
+    Line("tap: r0", "ask.contact"),
+    Line("tap: skip", "ask.language"),
+    Line("tap: en", "ask.confirm"),
+    Line("tap: make", "ask.sent"),
+]
+
+
+@dataclass(frozen=True)
+class Options:
+    minutes: float = MINUTES
+    learners: int = LEARNERS
+    endorsers: int = ENDORSERS
+    verifiers: int = VERIFIERS
+    think: tuple[float, float] = THINK_S
+    reads: tuple[float, float] = ENDORSER_READS_S
+    sample_seconds: float = SAMPLE_S
+    reply_timeout: float = REPLY_TIMEOUT
+    database_url: str | None = None  # None: a SQLite file in a temporary folder
+    quiet: bool = False  # no time series while running (the test)
+
+
+@dataclass(frozen=True)
+class Script:
+    name: str
+    lines: Sequence[Line]
+    answers: Sequence[int] = ()  # messages that answer each line, learned by calibrate()
+
+
+@dataclass
+class Sample:
+    at: float  # seconds since the start of the load
+    rss_mb: float
+    cpu_percent: float
+    actions: int
+    per_second: float
+    p95_ms: float
+
+
+@dataclass
+class Report:
+    """Everything counted; ``errors`` and ``lost`` must stay empty."""
+
+    seconds: float = 0.0
+    actions: int = 0  # learner actions answered
+    latencies_ms: list[float] = field(default_factory=list)
+    scripts_done: int = 0
+    chats: int = 0
+    links: int = 0
+    pages: int = 0
+    submitted: int = 0
+    news: int = 0
+    verified: int = 0
+    page_ms: list[float] = field(default_factory=list)
+    submit_ms: list[float] = field(default_factory=list)
+    verify_ms: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    lost: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+    samples: list[Sample] = field(default_factory=list)
+
+    @property
+    def per_second(self) -> float:
+        return self.actions / self.seconds if self.seconds else 0.0
+
+    def p95(self, samples: Sequence[float]) -> float:
+        return percentile(samples, 95) if samples else float("nan")
+
+    def memory_slope(self) -> float:
+        """MB per minute over the second half of the run (least squares)."""
+        half = [s for s in self.samples if s.at >= self.seconds / 2]
+        if len(half) < 2:
+            return float("nan")
+        mean_t = sum(s.at for s in half) / len(half)
+        mean_m = sum(s.rss_mb for s in half) / len(half)
+        spread = sum((s.at - mean_t) ** 2 for s in half)
+        if not spread:
+            return float("nan")
+        slope = sum((s.at - mean_t) * (s.rss_mb - mean_m) for s in half) / spread
+        return slope * 60
+
+
+# --------------------------------------------------------------------------- the service
+
+
+class ServiceProcess:
+    """``python -m api.cli serve`` on a free loopback port, its log in a file."""
+
+    def __init__(self, data_dir: Path, database_url: str, env: dict[str, str]) -> None:
+        self.data_dir = data_dir
+        self.port = _free_port()
+        self.log = data_dir / f"service-{self.port}.log"
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("MERITKOMPIS_")}
+        self.env |= {
+            "MERITKOMPIS_DATA_DIR": str(data_dir),
+            "MERITKOMPIS_DATABASE_URL": database_url,
+            "MERITKOMPIS_HOST": "127.0.0.1",
+            "MERITKOMPIS_PORT": str(self.port),
+            "PYTHONUNBUFFERED": "1",
+            **env,
+        }
+        self.process: subprocess.Popen[bytes] | None = None
+        self._cpu: tuple[float, float] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    async def start(self) -> None:
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "api.cli", "serve"],
+                cwd=ROOT,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + READY_TIMEOUT
+        async with httpx.AsyncClient(base_url=self.url) as client:
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"the service exited:\n{self.tail()}")
+                try:
+                    if (await client.get("/health")).status_code == 200:
+                        return
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.1)
+        raise RuntimeError(f"the service did not start:\n{self.tail()}")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=30)
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def rss_mb(self) -> float:
+        status = Path(f"/proc/{self.pid}/status").read_text()
+        found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+        return int(found[1]) / 1024 if found else float("nan")
+
+    def cpu_percent(self) -> float:
+        """CPU use since the last call, in percent of one core."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        busy = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        now = time.monotonic()
+        last, self._cpu = self._cpu, (now, busy)
+        if last is None or now == last[0]:
+            return float("nan")
+        return (busy - last[1]) / (now - last[0]) * 100
+
+    def tail(self, chars: int = 3000) -> str:
+        return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else ""
+
+    def error_lines(self) -> list[str]:
+        if not self.log.exists():
+            return []
+        text = self.log.read_text(errors="replace")
+        return [line for line in text.splitlines() if line.startswith(("ERROR", "CRITICAL"))]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def service_env(api: FakeBotApi, **extra: str) -> dict[str, str]:
+    """The service's settings for a run: the fake's Telegram, no per-address limits."""
+    return {
+        "MERITKOMPIS_TELEGRAM_BOT_TOKEN": api.token,
+        "MERITKOMPIS_TELEGRAM_API_BASE_URL": api.url,
+        # Every client here is 127.0.0.1: an address limit would only measure itself.
+        "MERITKOMPIS_ENDORSEMENT_RATE_PER_MINUTE": "1000000000",
+        "MERITKOMPIS_API_RATE_PER_MINUTE": "0",
+        "MERITKOMPIS_API_KEY_RATE_PER_MINUTE": "0",
+        **extra,
+    }
+
+
+# --------------------------------------------------------------------------- learners
+
+
+def send(api: FakeBotApi, chat_id: int, player: Player, action: str) -> int:
+    """The fake's user does ``action``; returns the update id."""
+    event = player.event(action)
+    if event.kind is EventKind.TAP:
+        return api.user_taps(chat_id, event.value, language_code=LANGUAGE)
+    if event.kind is EventKind.COMMAND:
+        return api.user_sends_command(chat_id, event.value, language_code=LANGUAGE)
+    if event.kind is EventKind.MEDIA:
+        return int(getattr(api, f"user_sends_{event.value}")(chat_id))
+    return api.user_sends_text(chat_id, event.value, language_code=LANGUAGE)
+
+
+def _saw(player: Player, messages: Sequence[SentMessage]) -> None:
+    for message in messages:
+        player.saw([data for row in message.buttons for _label, data in row])
+
+
+async def calibrate(api: FakeBotApi, script: Script) -> Script:
+    """How many messages answer each line: one learner plays alone, with time to spare."""
+    chat_id, player, answers = next(_chat_ids), Player(), []
+    for line in script.lines:
+        send(api, chat_id, player, line.action)
+        sent = await api.wait_for_reply(chat_id, timeout=REPLY_TIMEOUT, settle=CALIBRATION_SETTLE)
+        answers.append(len(sent))
+        _saw(player, sent)
+        if any(sorry in (m.plain_text or "").lower() for m in sent for sorry in SORRY):
+            raise RuntimeError(f"{script.name}: {line.action!r} was answered with an apology")
+    return Script(script.name, script.lines, answers)
+
+
+@dataclass
+class Run:
+    """What the learners, endorsers and verifiers share while the load lasts."""
+
+    api: FakeBotApi
+    options: Options
+    report: Report
+    ends_at: float
+    links: asyncio.Queue[tuple[str, int]] = field(default_factory=asyncio.Queue)
+    answered: dict[int, str] = field(default_factory=dict)  # learner's chat -> token answered
+    credentials: list[str] = field(default_factory=list)  # ids of issued credentials
+    consumed: dict[int, int] = field(default_factory=dict)  # chat -> messages accounted for
+
+    def over(self) -> bool:
+        return time.monotonic() >= self.ends_at
+
+
+async def learner(run: Run, number: int, scripts: Sequence[Script]) -> None:
+    """One person: plays their script with think times, and again as a new learner."""
+    rng = random.Random(number)
+    script = scripts[1] if number % ASKERS_EVERY == 0 else scripts[0]
+    api, report = run.api, run.report
+    # People do not all arrive in the same second.
+    await asyncio.sleep(rng.uniform(0, run.options.think[1]))
+    while not run.over():
+        chat_id, player = next(_chat_ids), Player()
+        report.chats += 1
+        run.consumed[chat_id] = 0
+        for number_, (line, count) in enumerate(zip(script.lines, script.answers, strict=True)):
+            if number_:
+                await asyncio.sleep(rng.uniform(*run.options.think))
+            if run.over():
+                return
+            where = f"{script.name} chat {chat_id} line {number_ + 1} {line.action!r}"
+            try:
+                update_id = send(api, chat_id, player, line.action)
+            except AssertionError as error:  # the button to tap is not there
+                report.errors.append(f"{where}: {error}")
+                return
+            try:
+                sent = await api.wait_for_messages(chat_id, count, timeout=run.options.reply_timeout)
+            except AssertionError:
+                report.lost.append(f"{where}: no answer within {run.options.reply_timeout:.0f} s")
+                return
+            report.latencies_ms.append((sent[0].time - api.update(update_id).enqueued_at) * 1000)
+            report.actions += 1
+            run.consumed[chat_id] += len(sent)
+            if len(sent) > count:
+                report.extra.append(f"{where}: {len(sent)} messages, the answer has {count}")
+            if any(sorry in (m.plain_text or "").lower() for m in sent for sorry in SORRY):
+                report.errors.append(f"{where}: the bot apologised: {sent[0].plain_text!r}")
+                return
+            _saw(player, sent)
+            if line is script.lines[-1] and script.name == "asker":
+                tokens = [t for m in sent for t in LINK.findall(m.plain_text or m.text or "")]
+                if len(tokens) != 1:
+                    report.errors.append(f"{where}: {len(tokens)} links in the answer")
+                    return
+                report.links += 1
+                run.links.put_nowait((tokens[0], chat_id))
+        report.scripts_done += 1
+
+
+# --------------------------------------------------------------------------- endorsers
+
+
+async def endorser(run: Run, number: int, url: str) -> None:
+    """Takes links the learners made, opens each page, reads, and sends the form."""
+    rng = random.Random(-number)
+    report = run.report
+    async with httpx.AsyncClient(base_url=url, timeout=HTTP_TIMEOUT) as client:
+        while not run.over():
+            try:
+                async with asyncio.timeout(max(0.0, run.ends_at - time.monotonic())):
+                    token, chat_id = await run.links.get()
+            except TimeoutError:
+                return
+            where = f"endorser {number} link for chat {chat_id}"
+            try:
+                started = time.perf_counter()
+                page = await client.get(f"/e/{token}")
+                report.page_ms.append((time.perf_counter() - started) * 1000)
+                report.pages += 1
+                form = FORM_TOKEN.search(page.text)
+                verdicts = sorted(set(VERDICT.findall(page.text)))
+                if page.status_code != 200 or form is None or not verdicts:
+                    report.errors.append(f"{where}: the page answered {page.status_code}")
+                    continue
+                await asyncio.sleep(rng.uniform(*run.options.reads))
+                fields = {
+                    "form_token": form[1],
+                    "relationship": "supervisor",
+                    "period_from": "2026-03",
+                    "period_to": "",
+                    "comment": "Careful and on time.",
+                    "name": "Maria Berg",
+                    "role": "Head of housekeeping",
+                    "organisation": "Hotell Norra",
+                    "email": "maria@hotel.example",
+                    "declared": "yes",
+                    **{name: "yes" for name in verdicts},
+                }
+                started = time.perf_counter()
+                sent = await client.post(f"/e/{token}", data=fields)
+                report.submit_ms.append((time.perf_counter() - started) * 1000)
+            except httpx.HTTPError as error:
+                report.errors.append(f"{where}: {type(error).__name__} {error}")
+                continue
+            if sent.status_code != 303:
+                report.errors.append(f"{where}: the form answered {sent.status_code}")
+                continue
+            report.submitted += 1
+            run.answered[chat_id] = token
+
+
+# --------------------------------------------------------------------------- verify clients
+
+
+async def verifier(run: Run, number: int, url: str) -> None:
+    """Fetches issued credentials and has the service verify them."""
+    rng = random.Random(10_000 + number)
+    report = run.report
+    async with httpx.AsyncClient(base_url=url, timeout=HTTP_TIMEOUT) as client:
+        while not run.over():
+            await asyncio.sleep(rng.uniform(*VERIFIER_PAUSE_S))
+            if not run.credentials or run.over():
+                continue
+            credential_id = rng.choice(run.credentials)
+            where = f"verifier {number} credential {credential_id}"
+            try:
+                document = await client.get(f"/credentials/{credential_id}")
+                if document.status_code != 200:
+                    report.errors.append(f"{where}: fetching answered {document.status_code}")
+                    continue
+                started = time.perf_counter()
+                answer = await client.post("/credentials/verify", json=document.json())
+                report.verify_ms.append((time.perf_counter() - started) * 1000)
+            except httpx.HTTPError as error:
+                report.errors.append(f"{where}: {type(error).__name__} {error}")
+                continue
+            if answer.status_code != 200 or answer.json().get("verified") is not True:
+                report.errors.append(f"{where}: {answer.status_code} {answer.text[:200]}")
+                continue
+            report.verified += 1
+
+
+async def watch_credentials(run: Run, database_url: str) -> None:
+    """Keeps the verifiers' list of issued credentials up to date, from the database."""
+    engine = create_engine(database_url)
+    sessions = create_session_factory(engine)
+    try:
+        while not run.over():
+            async with sessions() as session:
+                ids = (await session.execute(select(Credential.id))).scalars().all()
+            run.credentials[:] = list(ids)
+            await asyncio.sleep(2.0)
+    finally:
+        await engine.dispose()
+
+
+async def seed_credentials(service: ServiceProcess, count: int) -> None:
+    """A key from ``meritkompis apikey create``, and credentials issued with it."""
+    made = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "api.cli", "apikey", "create", "--scope", "issue"],
+        cwd=ROOT,
+        env=service.env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    key = made.stdout.strip().split()[-1]
+    async with httpx.AsyncClient(base_url=service.url, timeout=HTTP_TIMEOUT) as client:
+        for n in range(count):
+            body = {"credential": {"credentialSubject": {"achievement": {"name": f"Forklift {n}"}}}}
+            issued = await client.post(
+                "/credentials/issue", json=body, headers={"Authorization": f"Bearer {key}"}
+            )
+            if issued.status_code != 201:
+                raise RuntimeError(f"issuing through the API answered {issued.status_code}")
+
+
+# --------------------------------------------------------------------------- sampling
+
+
+async def sampler(run: Run, service: ServiceProcess) -> None:
+    report, started = run.report, time.monotonic()
+    last_actions, last_latencies, last_at = 0, 0, started
+    service.cpu_percent()
+    while True:
+        await asyncio.sleep(run.options.sample_seconds)
+        if not service.alive:
+            report.errors.append(f"the service process died:\n{service.tail()}")
+            return
+        now = time.monotonic()
+        window = report.latencies_ms[last_latencies:]
+        sample = Sample(
+            at=now - started,
+            rss_mb=service.rss_mb(),
+            cpu_percent=service.cpu_percent(),
+            actions=report.actions,
+            per_second=(report.actions - last_actions) / (now - last_at),
+            p95_ms=report.p95(window),
+        )
+        report.samples.append(sample)
+        last_actions, last_latencies, last_at = report.actions, len(report.latencies_ms), now
+        if not run.options.quiet:
+            print(
+                f"  {sample.at:6.0f} s  rss {sample.rss_mb:7.1f} MB  cpu {sample.cpu_percent:4.0f}%"
+                f"  {sample.per_second:6.1f} actions/s  p95 {sample.p95_ms:7.1f} ms  "
+                f"chats {report.chats:5d}  forms {report.submitted:4d}  "
+                f"verified {report.verified:5d}  errors {len(report.errors)}  "
+                f"lost {len(report.lost)}",
+                flush=True,
+            )
+        if run.over():
+            return
+
+
+# --------------------------------------------------------------------------- the run
+
+
+async def drain(run: Run, service: ServiceProcess) -> None:
+    """After the load: every endorser's answer reaches its learner, and nothing more comes."""
+    api, report = run.api, run.report
+    deadline = time.monotonic() + NEWS_TIMEOUT
+    waiting = dict(run.answered)
+    while waiting and time.monotonic() < deadline:
+        for chat_id in list(waiting):
+            if any(NEWS in (m.plain_text or "") for m in api.sent(chat_id)):
+                del waiting[chat_id]
+        await asyncio.sleep(0.5)
+    report.lost += [f"chat {c}: the endorser's answer never reached the learner" for c in waiting]
+    await asyncio.sleep(2.0)  # room for anything late, which would be extra
+    for chat_id, consumed in run.consumed.items():
+        sent = api.sent(chat_id)
+        news = [m for m in sent[consumed:] if NEWS in (m.plain_text or "")]
+        report.news += min(len(news), 1)
+        others = len(sent) - consumed - len(news)
+        if len(news) > 1 or others:
+            report.extra.append(f"chat {chat_id}: {len(news)} news, {others} other late messages")
+    refused = [c for c in api.calls if c.status not in (None, 200) and c.method != "getUpdates"]
+    report.errors += [f"Bot API refused {c.method}: {c.status} {c.description}" for c in refused]
+    report.errors += [f"service log: {line}" for line in service.error_lines()]
+
+
+async def run(options: Options) -> Report:
+    report = Report()
+    say = (lambda *_: None) if options.quiet else print
+    catalogue = default_catalogue()
+    common = [*ONBOARDING, *HOTEL_INTERNSHIP]
+    scripts = [
+        Script("self-check", [*common, *self_check(catalogue, topics=1)]),
+        Script("asker", [*common, *ASK]),
+    ]
+    with tempfile.TemporaryDirectory(prefix="meritkompis-load-") as folder:
+        url = options.database_url or f"sqlite+aiosqlite:///{Path(folder) / 'load.sqlite3'}"
+        async with FakeBotApi() as api:
+            service = ServiceProcess(Path(folder), url, service_env(api))
+            await service.start()
+            try:
+                say(f"database: {database_label(options.database_url)}")
+                say(f"service: python -m api.cli serve, pid {service.pid}, {service.url}")
+                scripts = [await calibrate(api, script) for script in scripts]
+                for script in scripts:
+                    say(
+                        f"script {script.name}: {len(script.lines)} actions, answered by "
+                        f"{sum(script.answers)} messages"
+                    )
+                await seed_credentials(service, SEED_CREDENTIALS)
+                say(
+                    f"load: {options.learners} learners (think {options.think[0]:g}-"
+                    f"{options.think[1]:g} s), {options.endorsers} endorsers, "
+                    f"{options.verifiers} verify clients, {options.minutes:g} min"
+                )
+                shared = Run(api, options, report, time.monotonic() + options.minutes * 60)
+                started = time.monotonic()
+                tasks = [
+                    *(learner(shared, n, scripts) for n in range(options.learners)),
+                    *(endorser(shared, n, service.url) for n in range(options.endorsers)),
+                    *(verifier(shared, n, service.url) for n in range(options.verifiers)),
+                    watch_credentials(shared, url),
+                ]
+                watching = asyncio.create_task(sampler(shared, service))
+                await asyncio.gather(*tasks)
+                report.seconds = time.monotonic() - started
+                await watching
+                await drain(shared, service)
+            finally:
+                service.stop()
+    return report
+
+
+def print_report(report: Report, options: Options) -> None:
+    print(
+        f"run: {report.seconds:.0f} s, {report.chats} chats ({report.scripts_done} scripts "
+        f"finished), {report.actions} learner actions, {report.links} links, "
+        f"{report.pages} pages opened, {report.submitted} forms sent, {report.news} news "
+        f"delivered, {report.verified} credentials verified"
+    )
+    print(
+        f"  throughput {report.per_second:.1f} learner actions/s; update -> answer "
+        f"p50 {percentile(report.latencies_ms, 50) if report.latencies_ms else float('nan'):.1f}"
+        f" ms, p95 {report.p95(report.latencies_ms):.1f} ms"
+    )
+    print(
+        f"  endorser page p95 {report.p95(report.page_ms):.1f} ms, form p95 "
+        f"{report.p95(report.submit_ms):.1f} ms, verify p95 {report.p95(report.verify_ms):.1f} ms"
+    )
+    memory = [s.rss_mb for s in report.samples]
+    if memory:
+        print(
+            f"  resident memory: first sample {memory[0]:.1f} MB, last {memory[-1]:.1f} MB, "
+            f"peak {max(memory):.1f} MB"
+        )
+    for kind, found in (("error", report.errors), ("lost", report.lost), ("extra", report.extra)):
+        for line in found[:10]:
+            print(f"  {kind}: {line}")
+    label = f"{options.learners} learners, {options.minutes:g} min"
+    print(verdict(f"load: errors, {label}", str(len(report.errors)), "0", not report.errors))
+    print(verdict(f"load: lost answers, {label}", str(len(report.lost)), "0", not report.lost))
+    print(verdict(f"load: extra answers, {label}", str(len(report.extra)), "0", not report.extra))
+    slope = report.memory_slope()
+    print(
+        verdict(
+            "load: memory slope, second half",
+            f"{slope:+.2f} MB/min",
+            f"<= {FLAT_MB_PER_MIN:g} MB/min",
+            slope <= FLAT_MB_PER_MIN,
+        )
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--minutes", type=float, default=MINUTES)
+    parser.add_argument("--learners", type=int, default=LEARNERS)
+    parser.add_argument("--endorsers", type=int, default=ENDORSERS)
+    parser.add_argument("--verifiers", type=int, default=VERIFIERS)
+    parser.add_argument("--think", type=float, nargs=2, metavar=("FROM", "TO"), default=THINK_S)
+    parser.add_argument("--sample-seconds", type=float, default=SAMPLE_S)
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--database-url", default=None, help="e.g. postgresql+asyncpg://...; default SQLite"
+    )
+    where.add_argument(
+        "--postgres",
+        action="store_true",
+        help="start a throw-away PostgreSQL the way the tests do (tests/support/postgres.py)",
+    )
+    args = parser.parse_args(argv)
+    options = Options(
+        minutes=args.minutes,
+        learners=args.learners,
+        endorsers=args.endorsers,
+        verifiers=args.verifiers,
+        think=(args.think[0], args.think[1]),
+        sample_seconds=args.sample_seconds,
+        database_url=args.database_url,
+    )
+    server: Any = None
+    if args.postgres:
+        from tests.support.postgres import start_postgres
+
+        server = start_postgres()
+        if server is None:
+            print("no PostgreSQL server could be started (see tests/support/postgres.py)")
+            return 1
+        url = asyncio.run(server.create_database("load_bench"))
+        options = Options(**{**options.__dict__, "database_url": url})
+    try:
+        report = asyncio.run(run(options))
+    finally:
+        if server is not None:
+            server.stop()
+    print_report(report, options)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
