@@ -145,13 +145,16 @@ def email_bodies(
             alt = html.escape(part.splitlines()[0] if part else "")
             data = base64.b64encode(png).decode()
             blocks.append(
-                f'<p><img src="data:image/png;base64,{data}" alt="{alt}" width="400"></p>'
+                f'<p><img src="data:image/png;base64,{data}" alt="{alt}" width="400"'
+                ' style="max-width: 100%; height: auto"></p>'
             )
         blocks.append(f"<p>{_lines(part)}</p>")
     body = "\n".join(blocks)
     page = (
         f'<!doctype html><html lang="{locale}" dir="{direction}"><head><meta charset="utf-8">'
-        f'</head><body style="font-family: sans-serif; font-size: 16px; line-height: 1.5">'
+        # A phone shows the card at its own width, and a long name breaks, not the page.
+        f'</head><body style="font-family: sans-serif; font-size: 16px; line-height: 1.5;'
+        f' overflow-wrap: anywhere">'
         f"{body}</body></html>"
     )
     return text, page

@@ -35,6 +35,7 @@ from starlette.routing import BaseRoute, Mount
 
 from api.credentials import apikeys
 from api.credentials.models import ApiKey
+from api.endorsements import service as endorsements
 from bot.rendering import Card
 from bot.webchat.routes import card_url
 from dialogs import flows  # noqa: F401 - registers every flow's commands
@@ -456,6 +457,20 @@ async def test_each_visitor_sees_only_what_is_theirs(
     assert set(expect.shows) <= shown, f"{actor} should see {expect.shows}"
     allowed = set(expect.shows) | set(expect.may_show)
     assert shown <= allowed, f"{actor} saw Jacob's {sorted(shown - allowed)}"
+
+
+async def test_nothing_the_matrix_sent_changed_anything(world: World) -> None:
+    """Posts without a form token, keys without the scope: Erik's link is still open and
+    unanswered, and Jacob's credential still verifies."""
+    async with world.live.sessions() as session:
+        request = await endorsements.request_by_token(session, world.jacob.open_token)
+        assert request is not None and request.endorsement is None
+        state = endorsements.state_of(request, datetime.now(UTC))
+    assert state in endorsements.OPEN_STATES
+    async with httpx.AsyncClient(base_url=world.live.url) as anyone:
+        document = await anyone.get(f"/credentials/{world.jacob.credential_id}")
+        checked = await anyone.post("/credentials/verify", json=document.json())
+    assert checked.json()["verified"] is True
 
 
 # --------------------------------------------------------------------------- commands

@@ -25,7 +25,7 @@ from urllib.parse import urlparse
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, BrowserContext, Page
+from playwright.async_api import Browser, BrowserContext, Page, ViewportSize
 
 from api.mentors.digest import LearnerProgress
 from api.mentors.texts import email_bodies, heading, learner_part
@@ -36,6 +36,8 @@ from tests.security.world import Learner, Live, Words, live_service, make_learne
 from tests.support.fixtures import PHONE_VIEWPORT
 
 pytestmark = pytest.mark.browser
+
+PHONE: Final[ViewportSize] = {"width": PHONE_VIEWPORT["width"], "height": PHONE_VIEWPORT["height"]}
 
 # What the page holds that could run: handlers, javascript: links, scripts that name us.
 INSPECT: Final = """() => {
@@ -123,7 +125,7 @@ class Trap:
 async def context(browser: Browser) -> AsyncIterator[BrowserContext]:
     # The pages' own policies would stop inline script anyway; off, so that escaping is
     # all that stands between the words and the browser.
-    opened = await browser.new_context(bypass_csp=True, viewport=PHONE_VIEWPORT, locale="en-GB")
+    opened = await browser.new_context(bypass_csp=True, viewport=PHONE, locale="en-GB")
     opened.set_default_timeout(15_000)
     try:
         yield opened
@@ -136,7 +138,7 @@ async def check_page(page: Page, trap: Trap, payload: Payload, where: str) -> No
     assert seen["xss"] == "undefined", f"{payload.name} ran on {where}"
     assert seen["found"] == [], f"{payload.name} on {where}: {seen['found']}"
     assert trap.ran == [], f"{payload.name} on {where}: {trap.ran}"
-    assert payload.visible in seen["text"], f"{payload.name} is not shown as text on {where}"
+    assert payload.visible in seen["text"], f"{payload.name} not shown on {where}: {seen['text']}"
     assert seen["sideways"] <= 1, f"{payload.name} pushes {where} {seen['sideways']}px sideways"
 
 
@@ -193,13 +195,13 @@ async def test_the_web_chats_show_hostile_words_as_words(
     trap.watch(page)
     await visit(page, f"{url}/chat")
     await bot_answered(page, 0)
-    for command in ("/review", "/requests", "/merits", "/mentors", "/mydata"):
-        await say(page, command)
-    await tap_first(page)  # the merit, with who confirmed it
-    await check_page(page, trap, hostile.payload, "the learner's web chat")
+    await say(page, "/merits")
+    await tap(page, "Cleaning hotel rooms")  # the merit, with who confirmed it
     await say(page, "/review")
-    await tap_first(page)  # the experience, with its tasks and own words
-    await check_page(page, trap, hostile.payload, "the learner's experience in the web chat")
+    await tap(page, "💼")  # the experience, with its tasks and own words
+    for command in ("/requests", "/mentors", "/mydata"):
+        await say(page, command)
+    await check_page(page, trap, hostile.payload, "the learner's web chat")
     await page.close()
     # The mentor's browser: whom they follow, and the digest of their progress.
     await context.add_cookies([{"name": COOKIE, "value": learner.mentor.cookie, "url": url}])
@@ -229,16 +231,17 @@ async def say(page: Page, text: str) -> None:
     await bot_answered(page, before)
 
 
-async def tap_first(page: Page) -> None:
+async def tap(page: Page, label: str) -> None:
     before = await page.locator("#log .msg.bot").count()
-    await page.locator("#log .msg.bot .buttons button:not([disabled])").first.click()
+    buttons = page.locator("#log .msg.bot .buttons button:not([disabled])")
+    await buttons.filter(has_text=label).last.click()
     await bot_answered(page, before)
 
 
 # --------------------------------------------------------------------------- files and mail
 
 
-ACTIVE_PDF: Final = (b"/JavaScript", b"/JS", b"/OpenAction", b"/Launch", b"/AA", b"/SubmitForm")
+ACTIVE_PDF: Final = (b"/JavaScript", b"/JS", b"/Launch", b"/AA", b"/SubmitForm", b"/ImportData")
 
 
 @pytest.mark.parametrize("number", range(len(PAYLOADS)), ids=[p.name for p in PAYLOADS])
@@ -261,6 +264,8 @@ async def test_the_certificate_carries_no_action_and_links_only_to_the_check(
     assert pdf.startswith(b"%PDF-")
     for marker in ACTIVE_PDF:
         assert marker not in pdf, f"{marker!r} in the certificate"
+    # fpdf2 opens the first page at the page's width: a place to go, never an action.
+    assert re.findall(rb"/OpenAction\s*(.)", pdf) in ([], [b"["]), "the certificate acts on opening"
     links = re.findall(rb"/URI\s*\(([^)]*)\)", pdf)
     assert links and all(b"/verify?credential=" in link for link in links), links
     assert b"__xss" not in pdf  # no payload survives as PDF syntax or plain metadata
@@ -286,3 +291,15 @@ async def test_the_digest_email_shows_hostile_names_as_words(
     checked = replace(hostile.payload, visible=hostile.payload.visible[:NAME_CHARS])
     await check_page(page, trap, checked, "the digest e-mail")
     await page.close()
+
+
+async def test_the_trap_catches_a_payload_that_does_run(context: BrowserContext) -> None:
+    """The checks above would see it: the same payloads, unescaped, on a page of our own."""
+    for payload in PAYLOADS[:3]:
+        page = await context.new_page()
+        trap = Trap("null")
+        trap.watch(page)
+        await page.set_content(f"<p>{payload.text}</p>")
+        with pytest.raises(AssertionError):
+            await check_page(page, trap, payload, "a page that does not escape")
+        await page.close()
