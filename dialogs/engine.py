@@ -378,7 +378,7 @@ def _on_tap(turn: Turn) -> None:
     if data == turn.state.get("last_tap"):
         # A double tap: the first one was handled, the second changes nothing.
         return
-    if not seq_text.isdigit() or int(seq_text) != turn.state["seq"]:
+    if not _small_number(seq_text) or int(seq_text) != turn.state["seq"]:
         turn.say(N_("That button belongs to an earlier question. Here is where we are now."))
         turn.stay()
         return
@@ -466,10 +466,15 @@ def _has_button(turn: Turn, step: Step, value: str) -> bool:
     return any(b.value == value for row in step.buttons(turn) for b in row)
 
 
+def _small_number(text: str) -> bool:
+    """Digits int() reads (not "²", which isdigit() accepts), and few of them."""
+    return text.isdecimal() and len(text) <= 9
+
+
 def _button_named(turn: Turn, step: Step, text: str) -> str | None:
     """The button whose label (in the learner's language) the typed text names."""
     buttons = _all_buttons(turn, step)
-    if text.isdigit() and 1 <= int(text) <= len(buttons):
+    if _small_number(text) and 1 <= int(text) <= len(buttons):
         return buttons[int(text) - 1].value
     wanted = text.casefold()
     best: tuple[float, str | None] = (0.0, None)

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
+
+# What no database can store as text: NUL (PostgreSQL refuses it) and halves of a
+# surrogate pair with no other half (not UTF-8 at all). Neither is anything a person
+# meant to write, so both are dropped where the words come in.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    return _UNSTORABLE.sub("", text)
 
 
 class EventKind(StrEnum):
@@ -28,15 +38,16 @@ class Event:
 
     @classmethod
     def text(cls, text: str) -> Event:
-        return cls(EventKind.TEXT, text)
+        return cls(EventKind.TEXT, storable(text))
 
     @classmethod
     def command(cls, name: str, payload: str = "") -> Event:
-        return cls(EventKind.COMMAND, name.lstrip("/").split("@", 1)[0].lower(), payload)
+        name = storable(name).lstrip("/").split("@", 1)[0].lower()
+        return cls(EventKind.COMMAND, name, storable(payload))
 
     @classmethod
     def tap(cls, data: str) -> Event:
-        return cls(EventKind.TAP, data)
+        return cls(EventKind.TAP, storable(data))
 
     @classmethod
     def media(cls, kind: str) -> Event:

@@ -145,8 +145,8 @@ def _start_year_buttons(turn: Turn) -> list[list[Button]]:
 
 
 def _parse_year(turn: Turn, text: str) -> int | None:
-    digits = "".join(ch for ch in text if ch.isdigit())
-    # Eastern Arabic digits are digits to isdigit(); int() reads them too.
+    digits = "".join(ch for ch in text if ch.isdecimal())
+    # Eastern Arabic digits are decimal digits, and int() reads them; "²" is not.
     if len(digits) != 4:
         return None
     year = int(digits)

@@ -86,7 +86,7 @@ def unbake(png: bytes) -> dict[str, Any]:
         _translated, _, text = rest.partition(b"\0")
         try:
             credential = json.loads(text.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        except (ValueError, RecursionError) as error:
             raise NotABadge(f"the credential in the picture is not JSON: {error}") from None
         if not isinstance(credential, dict):
             raise NotABadge("the picture holds no credential object")

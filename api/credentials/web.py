@@ -155,7 +155,9 @@ async def _json_body(request: Request) -> Any | JSONResponse:
         return body
     try:
         return json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as problem:
+    # ValueError covers bad UTF-8, bad JSON and an integer too long to read;
+    # RecursionError, nesting too deep to read. Both are the sender's mistake.
+    except (ValueError, RecursionError) as problem:
         return error(400, "invalid_json", f"the body is not valid JSON: {problem}")
 
 
@@ -419,7 +421,7 @@ async def verify_page_post(request: Request) -> HTMLResponse:
         return _page(request, {"empty": True}, 400)
     try:
         document = json.loads(raw)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # see _json_body
         return _page(request, {"not_json": True, "pasted": raw[:MAX_BODY]}, 400)
     async with _sessions(request)() as session, session.begin():
         result = await service.verify(session, document, issuance=issuance_of(request), now=_now())

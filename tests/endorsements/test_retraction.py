@@ -20,8 +20,8 @@ from api.credentials.service import RETRACTED
 from api.endorsements import service as endorsements
 from api.endorsements.asking import saved_requests
 from api.endorsements.models import EndorsementRequest
-from api.notices import service as notices
 from api.i18n import render
+from api.notices import service as notices
 from api.notices.models import Notice
 from api.skills.catalogue import Catalogue
 from dialogs.endorsements import STATES

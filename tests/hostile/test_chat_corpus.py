@@ -8,11 +8,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy.exc import DBAPIError
 
 from bot.conversation import ConversationService
 from bot.rendering import Reply
-from dialogs.events import Event
+from dialogs.engine import clean_text
+from dialogs.events import Event, storable
 from tests.chat_script import ServiceChat, talk
 from tests.dialogs.test_experience_conversation import ONBOARDING_IN_ENGLISH
 from tests.hostile.corpus import FAMILIES
@@ -26,35 +26,10 @@ TO_THE_ROLE_QUESTION = [
 # What a kind answer never looks like: a crash, a stack, or the engine's own recovery.
 UNKIND = ("Traceback", "Exception", "Internal Server Error")
 RECOVERY = "I got mixed up"
-# Known engine bug (dialogs/engine.py, reported): a "number" that str.isdigit() accepts
-# but int() refuses (superscripts, or more than 4300 digits) raises ValueError in
-# _on_tap and _button_named, and the engine's recovery takes the learner to the menu
-# (kindly, but a half-typed experience is dropped). Fix: str.isdecimal() and a length
-# bound. Only these texts may meet the recovery message.
-KNOWN_RECOVERY = frozenset({"1" * 5000, "²³"})
-# Known storage bug (reported; the fix belongs where the learner's words come in,
-# dialogs/events.py or clean_text in dialogs/engine.py): text is stored as it came, so
-# a NUL character (PostgreSQL refuses it in text and JSON) or a lone surrogate (not
-# UTF-8 at all) makes the turn fail with a database error. The learner is told to try
-# again in a moment and nothing is lost, but it is a server error. Strict: once fixed,
-# these tests pass and the marks must go.
-# On SQLite the dialog state is JSON text with \\u escapes, so only a saved row fails.
-IN_THE_STATE = {("control", "postgres"), ("broken_utf8", "postgres")}
-IN_A_SAVED_ROW = IN_THE_STATE | {("broken_utf8", "sqlite")}
-
-
-def expect_known_bugs(
-    request: pytest.FixtureRequest, family: str, known: set[tuple[str, str]]
-) -> None:
-    database = request.node.callspec.params.get("database_url")
-    if (family, database) in known:
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                raises=(DBAPIError, UnicodeEncodeError),
-                reason="NUL or a lone surrogate reaches the database (see IN_THE_STATE)",
-            )
-        )
+# The engine's recovery ("I got mixed up") never meets a hostile text. Once it did for
+# numbers isdigit() accepts and int() refuses ("²³", 5000 digits); the engine now reads
+# only short decimal numbers. NUL and lone surrogates, which no database stores as text,
+# are dropped where the words come in (dialogs/events.py).
 
 
 def kind(replies: list[Reply], sent: str = "") -> list[Reply]:
@@ -62,7 +37,7 @@ def kind(replies: list[Reply], sent: str = "") -> list[Reply]:
     for reply in replies:
         assert reply.text.strip(), "an empty message"
         assert not any(word in reply.text for word in UNKIND), reply.text
-        assert RECOVERY not in reply.text or sent in KNOWN_RECOVERY, (sent[:40], reply.text)
+        assert RECOVERY not in reply.text, (sent[:40], reply.text)
     assert replies[-1].buttons, "the last message offers buttons to go on with"
     return replies
 
@@ -74,9 +49,8 @@ async def turn(service: ConversationService, chat: str, event: Event) -> list[Re
 
 @pytest.mark.parametrize("family", list(FAMILIES))
 async def test_every_hostile_text_gets_a_kind_answer(
-    family: str, service: ConversationService, request: pytest.FixtureRequest
+    family: str, service: ConversationService
 ) -> None:
-    expect_known_bugs(request, family, IN_THE_STATE)
     chat = ServiceChat(service, chat_id=f"hostile-{family}")
     await talk(chat, ONBOARDING_IN_ENGLISH)
     for text in FAMILIES[family]:
@@ -93,13 +67,12 @@ async def test_every_hostile_text_gets_a_kind_answer(
 
 @pytest.mark.parametrize("family", list(FAMILIES))
 async def test_hostile_words_are_saved_and_read_back_as_typed(
-    family: str, service: ConversationService, request: pytest.FixtureRequest
+    family: str, service: ConversationService
 ) -> None:
     """Each text as the role, the place and the tasks of an experience, saved and shown.
 
     Texts that start with "/" are commands to the dialog, not words (the test above).
     """
-    expect_known_bugs(request, family, IN_A_SAVED_ROW)
     chat = ServiceChat(service, chat_id=f"saved-{family}")
     await talk(chat, ONBOARDING_IN_ENGLISH)
     kept = 0
@@ -140,9 +113,9 @@ async def _answer(
     replies = await turn(service, chat.chat_id, Event.text(text))
     chat.history.extend(_messages(replies))
     if next_question in replies[-1].text:
-        from dialogs.engine import clean_text
-
-        return clean_text(text)
+        # Kept as the engine tidies words, without what no database stores (NUL, lone
+        # surrogates: dialogs/events.py).
+        return clean_text(storable(text))
     replies = await turn(service, chat.chat_id, Event.text(fallback))
     chat.history.extend(_messages(replies))
     assert next_question in replies[-1].text, replies[-1].text
