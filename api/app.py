@@ -31,6 +31,7 @@ from api.endorsements.web import install as install_endorser_pages
 from api.mail import Mailer
 from api.pictures.cards import configure_cache
 from api.portfolio.web import install as install_portfolio_page
+from api.processed_updates import claim as claim_update
 from api.settings import Settings
 from api.skills.catalogue import default_catalogue
 from api.skills.matcher import SkillMatcher
@@ -135,6 +136,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if request.headers.get("x-telegram-bot-api-secret-token") != webhook_secret(settings):
             raise HTTPException(status_code=403)
         payload: dict[str, Any] = await request.json()
+        update_id = payload.get("update_id")
+        # Telegram delivers again when unsure, maybe to the other process: the first
+        # claim handles it (api/processed_updates.py), a repeat is only acknowledged.
+        if isinstance(update_id, int) and not await claim_update(app.state.sessions, update_id):
+            return JSONResponse({"ok": True})
         await telegram.update_queue.put(Update.de_json(payload, telegram.bot))
         return JSONResponse({"ok": True})
 

@@ -2,9 +2,9 @@
 
 Each section runs in a process of its own (the same as ``python -m bench.<module>``),
 so that one benchmark's memory, threads or CPU pinning cannot change another's figures.
-``python -m bench engine memory`` runs only the named sections. The figures never fail
-the command: a slow or busy machine reports MISS. A section that crashes or overruns
-its time limit does (exit status 1).
+``python -m bench engine memory`` runs only the named sections (``load``, minutes long,
+runs only when named). The figures never fail the command: a slow or busy machine
+reports MISS. A section that crashes or overruns its time limit does (exit status 1).
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ class Section:
     title: str
     module: str
     time_limit: float  # seconds
+    # Sections that take many minutes run only when named: ``python -m bench load``.
+    default: bool = True
 
 
 SECTIONS = (
@@ -35,6 +37,7 @@ SECTIONS = (
     Section("endorsement_page", "5. The endorser's page", "bench.bench_endorsement_page", 300),
     Section("credentials", "5. Credentials issued and verified", "bench.bench_credentials", 600),
     Section("digests", "6. Mentor digests", "bench.bench_digests", 900),
+    Section("load", "7. Load: learners, endorsers and verifiers", "bench.bench_load", 1500, False),
 )
 
 
@@ -78,7 +81,8 @@ def main(argv: list[str]) -> int:
     summary: list[str] = []
     problems: list[str] = []
     for section in SECTIONS:
-        if wanted and section.key not in wanted:
+        chosen = section.key in wanted if wanted else section.default
+        if not chosen:
             continue
         print(f"\n=== {section.title} ({section.module}) ===", flush=True)
         started = time.perf_counter()

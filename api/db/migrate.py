@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -18,7 +19,16 @@ def alembic_config() -> Config:
     return config
 
 
+# Any constant will do, as long as every process takes the same one.
+_MIGRATION_LOCK = 7_261_001
+
+
 def _upgrade(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        # Two processes starting at once would both create the same tables. The lock
+        # is held until this transaction commits; the second then finds the newest
+        # schema and has nothing to do. (SQLite lets one writer in at a time anyway.)
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
     config = alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, "head")

@@ -1,4 +1,4 @@
-"""A short load run: 60 learners for 30 seconds against the real service process.
+"""A short load run: 60 learners for 45 seconds against the real service process.
 
 The same run as ``python -m bench.bench_load`` (see there for what counts), on SQLite
 and on PostgreSQL: the learners chat through the fake Bot API, endorsers send the
@@ -11,11 +11,11 @@ from __future__ import annotations
 from bench.bench_load import Options, run
 
 SHORT = Options(
-    minutes=0.5,
+    minutes=0.75,
     learners=60,
     endorsers=10,
     verifiers=3,
-    # Quick learners, so that askers reach their link and endorsers answer in 30 s.
+    # Quick learners, so that askers reach their link and endorsers answer in time.
     think=(0.2, 0.8),
     reads=(0.2, 1.0),
     sample_seconds=5.0,
