@@ -22,6 +22,8 @@ from api.endorsements.service import AskedItem
 from api.experiences.service import save_experience
 from api.settings import Settings
 from api.skills.catalogue import default_catalogue
+from tests.accessibility.site import VIEWPORTS
+from tests.accessibility.test_text_size import check_sizes
 from tests.endorsements.conftest import Learner
 from tests.endorsements.endorser_site import (
     LIFETIME,
@@ -249,6 +251,20 @@ async def axe_violations(page: Page, axe_source: str) -> list[dict[str, Any]]:
     return list(result["violations"])
 
 
+async def axe_at_both_sizes(
+    page: Page, axe_source: str, state: str
+) -> dict[str, list[dict[str, Any]]]:
+    """axe's findings on the page as it is, at a phone's and at a desktop's size."""
+    found = {}
+    for size_name, size in VIEWPORTS.items():
+        await page.set_viewport_size(size)
+        violations = await axe_violations(page, axe_source)
+        if violations:
+            found[f"{state} @ {size_name}"] = violations
+    await page.set_viewport_size(PHONE_VIEWPORT)
+    return found
+
+
 @pytest.mark.parametrize("lang", ["sv", "en", "ar"])
 async def test_axe_finds_nothing_to_fix_on_any_state_of_the_page(
     live: LiveSite, page: Page, axe_source: str, lang: str
@@ -257,9 +273,7 @@ async def test_axe_finds_nothing_to_fix_on_any_state_of_the_page(
 
     async def check(state: str) -> None:
         await expect(page.locator("h1")).to_be_visible()
-        violations = await axe_violations(page, axe_source)
-        if violations:
-            found[state] = violations
+        found.update(await axe_at_both_sizes(page, axe_source, state))
 
     token = await live.site.ask(locale=lang)
     await page.goto(live.link(token))
@@ -329,3 +343,63 @@ async def test_axe_finds_nothing_to_fix_when_an_answer_is_taken_back(
     [stored] = await live.site.endorsements()
     assert stored.retracted_at is not None
     assert found == {}, json.dumps(found, indent=1, ensure_ascii=False)
+
+
+# --------------------------------------------------------------- text size, keyboard
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+async def test_the_form_keeps_its_text_at_200_percent_and_reflows(
+    live: LiveSite, page: Page, lang: str
+) -> None:
+    token = await live.site.ask(locale=lang)
+    await page.goto(live.link(token))
+    await check_sizes(page, f"the form in {lang}")
+    await page.set_viewport_size(PHONE_VIEWPORT)
+    await page.locator("button.primary").click()
+    await expect(page.locator(".error-summary")).to_be_visible()
+    await check_sizes(page, f"the form's errors in {lang}")
+
+
+async def test_an_endorser_answers_with_the_keyboard_alone(live: LiveSite, page: Page) -> None:
+    """Tab reaches every control, each showing where the focus is; Space picks an answer
+    and Enter sends the form, which then says what is missing."""
+    token = await live.site.ask(locale="en")
+    await page.goto(live.link(token))
+    first_yes = page.locator("input[name^='verdict-'][value='yes']").first
+    name = await first_yes.get_attribute("name")
+    stop = await tab_to(page, f"input[name='{name}'][value='yes']")
+    assert stop["type"] == "radio"
+    await page.keyboard.press("Space")
+    await expect(first_yes).to_be_checked()
+    await tab_to(page, "button.primary")
+    await page.keyboard.press("Enter")
+    await expect(page.locator(".error-summary")).to_be_visible()
+    # What was picked is kept for the endorser to finish.
+    await expect(page.locator(f"input[name='{name}'][value='yes']")).to_be_checked()
+
+
+async def tab_to(page: Page, control: str) -> dict[str, Any]:
+    """Press Tab until ``control`` has the focus; every stop on the way must show it."""
+    target = page.locator(control).first
+    for _ in range(80):
+        await page.keyboard.press("Tab")
+        now = await page.evaluate(_FOCUSED)
+        if now is None:
+            continue
+        assert now["outline"] >= 2, f"no visible focus on {now['html']}"
+        if await target.evaluate("e => e === document.activeElement"):
+            return dict(now)
+    raise AssertionError(f"Tab never reached {control}")
+
+
+_FOCUSED = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const style = getComputedStyle(e);
+  // A radio's outline may be drawn on its label; either shows where the focus is.
+  const label = e.labels && e.labels[0] ? getComputedStyle(e.labels[0]) : null;
+  const width = s => (s && s.outlineStyle !== 'none' ? parseFloat(s.outlineWidth) : 0);
+  return {html: e.outerHTML.slice(0, 120), type: e.type || '',
+          outline: Math.max(width(style), width(label))};
+}"""
