@@ -11,6 +11,7 @@ from __future__ import annotations
 from tests.bot.telegram_chat import TelegramChat
 from tests.chat_script import act, talk
 from tests.fakes.telegram import FakeBotApi
+from tests.personas.effort import GOAL_TAPS, GOAL_TYPED, effort_to_first_skill
 
 JACOB = 5001
 STARTS_IN_SWEDISH_WITH_PICTURES = [
@@ -73,3 +74,10 @@ async def test_jacob_documents_his_internship_and_checks_his_work_skills(
     assert all(m.has_picture for m in after_onboarding), [
         m.text for m in after_onboarding if not m.has_picture
     ]
+
+
+def test_jacob_documents_his_first_skill_with_few_taps_and_little_typing() -> None:
+    effort = effort_to_first_skill(HIS_HOTEL_INTERNSHIP, "Städa hotellrum")
+    print(effort.report("Jacob"))
+    assert (effort.taps, effort.typed) == (11, len("Scandic Norra"))
+    assert effort.taps <= GOAL_TAPS and effort.typed <= GOAL_TYPED

@@ -9,6 +9,7 @@ from __future__ import annotations
 from tests.bot.telegram_chat import TelegramChat
 from tests.chat_script import talk
 from tests.fakes.telegram import FakeBotApi
+from tests.personas.effort import GOAL_TAPS, GOAL_TYPED, effort_to_first_skill
 
 SAMAN = 5002
 STARTS_IN_ARABIC = [
@@ -73,3 +74,15 @@ async def test_saman_documents_his_workshop_and_his_football_club_in_arabic(
     assert "\u2068ورشة في بغداد\u2069" in everything
     # His tasks are listed the Arabic way ("A وB"), not with a Latin comma.
     assert "\u2068غيرت الزيت\u2069 و\u2068غيرت الفرامل\u2069" in everything
+
+
+def test_saman_documents_his_first_skills_with_few_taps_and_little_typing() -> None:
+    workshop = effort_to_first_skill(HIS_WORKSHOP_IN_BAGHDAD, "تغيير الزيت والصيانة")
+    coaching = effort_to_first_skill(HIS_FOOTBALL_COACHING, "تدريب فريق")
+    print(workshop.report("Saman, his workshop"))
+    print(coaching.report("Saman, his football club"))
+    # The workshop: twelve taps, his place, two years and a search in his own words.
+    typed = len("ورشة في بغداد") + len("2001") + len("2019") + len("تغيير الزيت")
+    assert (workshop.taps, workshop.typed) == (12, typed)
+    for effort in (workshop, coaching):
+        assert effort.taps <= GOAL_TAPS and effort.typed <= GOAL_TYPED
