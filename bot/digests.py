@@ -46,7 +46,7 @@ from typing import Any, Final
 
 import aiosmtplib
 from aiolimiter import AsyncLimiter
-from sqlalchemy import ColumnElement, Table, and_, bindparam, false, or_, select, update
+from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, false, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -198,15 +198,7 @@ class DigestScheduler:
         due = and_(Mentor.next_digest_at.is_not(None), Mentor.next_digest_at <= now, free)
         batch = select(Mentor.id).where(due).order_by(Mentor.id).limit(self._build_batch)
         async with self._sessions() as session, session.begin():
-            # The WHERE is checked again on each row as it is locked, so of two racing
-            # workers only one gets a mentor (SQLite: one writer at a time anyway).
-            result = await session.execute(
-                update(Mentor)
-                .where(Mentor.id.in_(batch.scalar_subquery()), due)
-                .values(lease_owner=self.worker, lease_until=now + self._lease)
-                .execution_options(synchronize_session=False)
-            )
-        return int(result.rowcount)  # type: ignore[attr-defined]
+            return await _lease(session, Mentor, batch, due, self.worker, now + self._lease)
 
     async def _build_claimed(self, now: datetime) -> int:
         async with self._sessions() as session:
@@ -287,13 +279,7 @@ class DigestScheduler:
             .limit(SEND_BATCH)
         )
         async with self._sessions() as session, session.begin():
-            result = await session.execute(
-                update(Digest)
-                .where(Digest.id.in_(batch.scalar_subquery()), free)
-                .values(lease_owner=self.worker, lease_until=now + self._lease)
-                .execution_options(synchronize_session=False)
-            )
-        return int(result.rowcount)  # type: ignore[attr-defined]
+            return await _lease(session, Digest, batch, free, self.worker, now + self._lease)
 
     async def _deliver_claimed(self, now: datetime) -> int:
         async with self._sessions() as session:
@@ -591,3 +577,32 @@ async def stop_loop(task: asyncio.Task[None] | None) -> None:
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
+
+
+async def _lease(
+    session: AsyncSession,
+    model: type[Mentor] | type[Digest],
+    batch: Select[Any],
+    still_free: ColumnElement[bool],
+    worker: str,
+    until: datetime,
+) -> int:
+    """Lease the rows ``batch`` picks to ``worker``; returns how many it got.
+
+    On PostgreSQL the rows are locked in id order and rows another worker holds are
+    skipped, so two workers never wait on each other (an UPDATE over a subquery locked
+    them in scan order, and two workers could deadlock). The UPDATE checks again that
+    each row is still free, which is what keeps a row to one worker on SQLite, where
+    FOR UPDATE does not exist and one writer at a time is the lock.
+    """
+    locked = batch.with_for_update(skip_locked=True, of=model)
+    ids = (await session.execute(locked)).scalars().all()
+    if not ids:
+        return 0
+    result = await session.execute(
+        update(model)
+        .where(model.id.in_(ids), still_free)
+        .values(lease_owner=worker, lease_until=until)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
