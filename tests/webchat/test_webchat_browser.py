@@ -58,13 +58,16 @@ async def test_a_learner_documents_an_experience_in_the_browser_across_a_restart
     async with running_service(settings) as (url, _app):
         await page.goto(f"{url}/chat")
         await bot_says(page, "What was your job there?")
-        await tap(page, "Car mechanic")
+        # A tap whose answer a typed reply follows waits for that answer: the page
+        # takes nothing new while a message is on its way (the typed words stay in
+        # the box), and a quick test would otherwise type into that moment.
+        await tap_and_wait(page, "Car mechanic")
         await type_answer(page, "Verkstad <script>alert(1)</script>")
         await bot_says(page, "When did you start?")
-        await tap(page, "Earlier")
+        await tap_and_wait(page, "Earlier")
         await type_answer(page, "2009")
         await tap(page, "I do not remember")
-        await tap(page, "Another year")
+        await tap_and_wait(page, "Another year")
         await type_answer(page, "2015")
         await tap(page, "June")
         await bot_says(page, "What did you do there?")

@@ -173,7 +173,9 @@
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const text = input.value;
-    if (!text.trim()) { input.focus(); return; }
+    // While an answer is on its way the words stay in the box, to send once it is here:
+    // clearing them now would lose them, since send() takes nothing while busy.
+    if (!text.trim() || busy) { input.focus(); return; }
     bubble("me", text);
     input.value = "";
     send("text", text, null);
