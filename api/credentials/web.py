@@ -21,7 +21,7 @@ from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -31,7 +31,8 @@ from api.credentials.models import Credential
 from api.credentials.qrcode import verify_url
 from api.credentials.service import Issuance
 from api.credentials.texts import explain, summary
-from api.i18n import is_rtl, resolve_locale, translations
+from api.i18n import is_rtl, resolve_locale
+from api.templating import pages_in
 
 HERE: Final = Path(__file__).resolve().parent
 MAX_BODY: Final = 256 * 1024
@@ -350,13 +351,7 @@ async def get_credential(credential_id: str, request: Request) -> Response:
 
 @cache
 def _environment(locale: str) -> Environment:
-    environment = Environment(
-        loader=FileSystemLoader(str(HERE / "templates")),
-        autoescape=select_autoescape(default=True),
-        extensions=["jinja2.ext.i18n"],
-    )
-    environment.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
-    return environment
+    return pages_in(HERE / "templates", locale)
 
 
 def _page(

@@ -33,7 +33,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment
 from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -61,12 +61,13 @@ from api.endorsements.security import (
     new_form_cookie,
 )
 from api.endorsements.service import CodeCheck, RequestClosed, RequestState
-from api.i18n import SUPPORTED_LOCALES, is_rtl, render, resolve_locale, translations
+from api.i18n import SUPPORTED_LOCALES, is_rtl, render, resolve_locale
 from api.mail import Mailer
 from api.notices import service as notices
 from api.privacy.erase import withdrawn_request
 from api.settings import Settings
 from api.skills.catalogue import Catalogue, default_catalogue
+from api.templating import pages_in
 from bot.webchat.routes import COOKIE as WEB_CHAT_COOKIE
 from bot.webchat.routes import chat_id as web_chat_id
 from dialogs.texts import N_, nN_
@@ -212,16 +213,7 @@ def install(app: FastAPI) -> None:
 @cache
 def _environment(locale: str) -> Environment:
     """One template environment per language, its gettext bound to that language."""
-    environment = Environment(
-        loader=FileSystemLoader(str(HERE / "templates")),
-        autoescape=select_autoescape(default=True),
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    environment.install_gettext_translations(  # type: ignore[attr-defined]
-        translations(locale), newstyle=True
-    )
+    environment = pages_in(HERE / "templates", locale)
     environment.filters["bdi"] = _bdi
     environment.filters["fill"] = _fill
     return environment

@@ -19,12 +19,13 @@ from babel.dates import format_date
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment
 
-from api.i18n import SUPPORTED_LOCALES, is_rtl, render, resolve_locale, translations
+from api.i18n import SUPPORTED_LOCALES, is_rtl, render, resolve_locale
 from api.portfolio import service
 from api.portfolio.service import PublicPortfolio, ShownExperience
 from api.skills.catalogue import Catalogue, default_catalogue
+from api.templating import pages_in
 from bot.rendering import Card
 from bot.webchat.routes import card_url
 from dialogs import pictures
@@ -78,17 +79,7 @@ def install(app: FastAPI) -> None:
 
 @cache
 def _environment(locale: str) -> Environment:
-    environment = Environment(
-        loader=FileSystemLoader(str(HERE / "templates")),
-        autoescape=select_autoescape(default=True),
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    environment.install_gettext_translations(  # type: ignore[attr-defined]
-        translations(locale), newstyle=True
-    )
-    return environment
+    return pages_in(HERE / "templates", locale)
 
 
 def _catalogue(request: Request) -> Catalogue:
