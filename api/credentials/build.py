@@ -257,7 +257,8 @@ def build(award: Award, issuer: IssuerInfo) -> dict[str, Any]:
                 "targetName": award.skill_name,
                 "targetUrl": award.esco_uri,
                 "targetFramework": "ESCO",
-                "targetType": "ceterms:Skill",
+                # Open Badges lists a few target types; any other must start "ext:".
+                "targetType": "ext:ESCOSkill",
             }
         ]
     elements = {
