@@ -2,7 +2,8 @@
 
 A request's link carries a token that is stored only as a hash, so the message with
 the link can be shown only in the turn that makes it (or makes a reminder). The token
-lives in ``TurnEffects`` for that one turn: never in the dialog state, never in a log.
+lives in ``TurnEffects`` (bot/effects.py) for that one turn: never in the dialog state,
+never in a log.
 
 The learner forwards the message with one tap: in Telegram a share link and a copy
 button; in the web chat ``mailto:`` and ``sms:`` links and a copy button. Where e-mail
@@ -13,7 +14,6 @@ transaction has committed, so a turn done again never sends twice.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import quote, urlencode
 
@@ -22,11 +22,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.endorsements import asking
 from api.endorsements import service as endorsements
-from api.endorsements.invitation import Invitation, share_text
+from api.endorsements.invitation import share_text
 from api.i18n import render
 from api.mail import Mailer, MailNotConfigured
 from api.settings import Settings
 from api.skills.catalogue import Catalogue
+from bot.effects import TELEGRAM, TELEGRAM_SHARE, Made, TurnEffects
 from bot.rendering import Reply, ReplyButton
 from dialogs.outputs import (
     AskForEndorsement,
@@ -38,35 +39,6 @@ from dialogs.outputs import (
 from dialogs.texts import N_, Msg, pN_
 
 log = logging.getLogger(__name__)
-TELEGRAM = "telegram"
-TELEGRAM_SHARE = "https://t.me/share/url"
-
-
-@dataclass(frozen=True, slots=True)
-class Made:
-    """A message with a fresh link, made in this turn."""
-
-    invitation: Invitation
-    link: str
-    email: str | None
-    phone: str | None
-    send_email: bool
-
-
-@dataclass
-class TurnEffects:
-    """What this turn's endorsement actions made, for this turn's replies only."""
-
-    channel: str
-    chat_id: str
-    # Keyed by the action's id(): the outputs list keeps every action alive meanwhile.
-    made: dict[int, Made] = field(default_factory=dict)
-    failed: set[int] = field(default_factory=set)
-    # (where in the replies, what to e-mail) for messages the service sends itself.
-    emails: list[tuple[int, Made]] = field(default_factory=list)
-    # Replies any action's driver made for this turn (a file, a list read from the
-    # database), keyed like ``made``; shown where the action stands in the outputs.
-    shown: dict[int, list[Reply]] = field(default_factory=dict)
 
 
 async def carry_out(

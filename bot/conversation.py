@@ -32,6 +32,7 @@ from bot import merits as my_merits
 from bot import privacy as my_data
 from bot.digests import TELEGRAM as TELEGRAM_CHANNEL
 from bot.digests import news_for_chat as digests_for_chat
+from bot.effects import TurnEffects
 from bot.rendering import Reply, render_say
 from dialogs import flows  # noqa: F401 - registers the steps
 from dialogs.engine import Context, PortfolioNeeded, advance, new_state
@@ -136,7 +137,7 @@ class ConversationService:
                 context = replace(context, portfolio=loaded)
                 next_state, outputs = advance(state, event, context)
             portfolio = EMPTY_PORTFOLIO if context.portfolio is None else context.portfolio
-            effects = asking.TurnEffects(channel, chat_id)
+            effects = TurnEffects(channel, chat_id)
             learner_id, forgotten = await self._carry_out(
                 session,
                 stored.learner_id,
@@ -171,7 +172,7 @@ class ConversationService:
         outputs: Sequence[Output],
         locale: str,
         summary_rows: tuple[tuple[str, str, int], ...],
-        effects: asking.TurnEffects,
+        effects: TurnEffects,
     ) -> list[Reply]:
         replies: list[Reply] = []
         for output in outputs:
@@ -180,7 +181,7 @@ class ConversationService:
             else:
                 # What an action made (a request's message with its link, a file) is
                 # shown where the action stands.
-                replies += effects.shown.get(id(output), [])
+                replies += effects.shown_for(output)
                 replies += asking.replies_for(output, effects, locale)
                 asking.note_emails(output, effects, len(replies))
         return replies
@@ -190,7 +191,7 @@ class ConversationService:
         session: AsyncSession,
         learner_id: int | None,
         outputs: Sequence[Output],
-        effects: asking.TurnEffects | None = None,
+        effects: TurnEffects | None = None,
         *,
         locale: str = "sv",
     ) -> tuple[int | None, bool]:

@@ -18,7 +18,7 @@ from api.mentors import digest, service
 from api.mentors.texts import card_title, learner_part, own_card_title
 from api.pictures.progress import ProgressFigures, progress_rows
 from api.settings import Settings
-from bot.asking import TELEGRAM_SHARE, TurnEffects
+from bot.effects import TELEGRAM, TELEGRAM_SHARE, TurnEffects
 from bot.rendering import Card, Reply, ReplyButton
 from dialogs.mentors import DigestSettings, InviteLink, Mentoring, ReminderLink
 from dialogs.outputs import (
@@ -35,7 +35,6 @@ from dialogs.outputs import (
 from dialogs.texts import N_, Msg, Verbatim, nN_, pN_
 
 log = logging.getLogger(__name__)
-TELEGRAM = "telegram"
 PROGRESS_EMOJI = "📈"
 # Deep-link payloads of the buttons in a reminder (see bot/digests.py).
 REMINDERS_OFF = "r-off"
@@ -113,7 +112,7 @@ async def carry_out(
     elif isinstance(action, SetReminders):
         await service.set_reminders(session, learner_id, action.enabled)
     if shown:
-        effects.shown[id(action)] = shown
+        effects.show(action, *shown)
 
 
 def _label(emoji: str, text: Msg, locale: str) -> str:

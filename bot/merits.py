@@ -25,7 +25,7 @@ from api.credentials.models import Credential
 from api.i18n import is_rtl, render
 from api.pictures.cards import render_card
 from api.skills.catalogue import Catalogue
-from bot.asking import TurnEffects
+from bot.effects import TurnEffects
 from bot.rendering import Reply, ReplyButton, ReplyFile
 from dialogs.outputs import MeritAction, SendMerit, ShareMerit, WithdrawMerit
 from dialogs.texts import N_, Msg, pN_
@@ -80,7 +80,7 @@ async def carry_out(
     held = await _held(session, learner_id, credential_id)
     if held is None:
         locale = getattr(action, "locale", "sv")
-        effects.shown[id(action)] = [Reply(text=render(NOT_FOUND, locale), emoji="⚠️")]
+        effects.show(action, Reply(text=render(NOT_FOUND, locale), emoji="⚠️"))
         return
     if isinstance(action, WithdrawMerit):
         await service.revoke(session, held.id, reason=service.WITHDRAWN, now=now)
@@ -89,15 +89,13 @@ async def carry_out(
     elif isinstance(action, ShareMerit):
         token = await sharing.share(session, learner_id, held.id, now=now)
         assert token is not None  # the learner holds it: checked above
-        effects.shown[id(action)] = [_link_reply(sharing.share_url(base_url, token), action.locale)]
+        effects.show(action, _link_reply(sharing.share_url(base_url, token), action.locale))
     elif isinstance(action, SendMerit):
         file = await asyncio.to_thread(
             merit_file, held, action.form, action.locale, base_url, catalogue
         )
         emoji, caption = CAPTIONS[action.form]
-        effects.shown[id(action)] = [
-            Reply(text=render(caption, action.locale), emoji=emoji, file=file)
-        ]
+        effects.show(action, Reply(text=render(caption, action.locale), emoji=emoji, file=file))
 
 
 def _link_reply(link: str, locale: str) -> Reply:

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import locales as catalogs
 from api.i18n import render
 from api.privacy.export import as_file, everything_about
-from bot.asking import TurnEffects
+from bot.effects import TurnEffects
 from bot.rendering import Reply, ReplyFile
 from dialogs.outputs import SendMyData
 from dialogs.texts import N_, Joined, Msg, Text, Verbatim, nN_
@@ -33,7 +33,8 @@ async def carry_out(
 ) -> None:
     data = await everything_about(session, learner_id, now=now)
     locale = action.locale
-    effects.shown[id(action)] = [
+    effects.show(
+        action,
         Reply(text=render(summary(data), locale), emoji="📦"),
         Reply(
             text=render(FILE_NOTE, locale),
@@ -42,7 +43,7 @@ async def carry_out(
                 f"meritkompis-my-data-{now.date().isoformat()}.json", as_file(data), FILE_MIME
             ),
         ),
-    ]
+    )
 
 
 def summary(data: dict[str, Any]) -> Text:

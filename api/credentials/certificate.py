@@ -9,18 +9,28 @@ fallback for Arabic letters; DejaVu where Noto is missing); nothing is downloade
 The certificate is a picture of the credential, not the credential: only the signed
 JSON (or the baked badge) proves anything, which is why the QR code opens the page
 that checks our stored copy.
+
+A certificate is drawn inside a chat turn, and most of its time went on the fonts:
+reading each one (its widths, character map and glyph ids), then cutting each down to
+the letters used. So each font is read once per process and every certificate gets
+its own copy of what a document changes (see ``_own_copy``), and the Arabic fonts are
+added only when some letter needs them: fpdf2 embeds every font it was given, used or
+not.
 """
 
 from __future__ import annotations
 
+import copy
 import io
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
+from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
+from fpdf.fonts import SubsetMap, TTFFont
 
 from api.credentials.texts import summary
 from api.i18n import is_rtl, render
@@ -38,6 +48,8 @@ REGULAR: Final = ("NotoSans-Regular.ttf", "DejaVuSans.ttf", "LiberationSans-Regu
 BOLD: Final = ("NotoSans-Bold.ttf", "DejaVuSans-Bold.ttf", "LiberationSans-Bold.ttf")
 ARABIC: Final = ("NotoSansArabic-Regular.ttf", "NotoNaskhArabic-Regular.ttf", "DejaVuSans.ttf")
 ARABIC_BOLD: Final = ("NotoSansArabic-Bold.ttf", "NotoNaskhArabic-Bold.ttf", "DejaVuSans-Bold.ttf")
+# Dropped from the embedded fonts by fpdf2 (fpdf/output.py), so never needed there.
+LAYOUT_TABLES: Final = ("GDEF", "GSUB", "GPOS")
 INK: Final = (33, 37, 41)
 MUTED: Final = (88, 96, 105)
 ACCENT: Final = (31, 94, 140)
@@ -65,16 +77,69 @@ def _font(names: tuple[str, ...]) -> Path:
     raise NoFont(f"none of these fonts is installed: {', '.join(names)}")
 
 
-def _pdf() -> FPDF:
-    pdf = FPDF(format="A4", unit="mm")
-    pdf.set_margins(22, 20, 22)
-    pdf.set_auto_page_break(True, margin=18)
+@cache
+def _read_fonts() -> dict[str, TTFFont]:
+    """The four fonts as fpdf2 reads them, by its keys ("body", "bodyB", "arabic"...)."""
+    pdf = FPDF()
     pdf.add_font("body", "", str(_font(REGULAR)))
     pdf.add_font("body", "B", str(_font(BOLD)))
     pdf.add_font("arabic", "", str(_font(ARABIC)))
     pdf.add_font("arabic", "B", str(_font(ARABIC_BOLD)))
-    # Letters the body font lacks (Arabic in a Swedish name, say) come from the fallback.
-    pdf.set_fallback_fonts(["arabic"], exact_match=False)
+    return dict(pdf.fonts)  # type: ignore[arg-type]
+
+
+@cache
+def _embeddable(path: Path) -> bytes:
+    """The font file without its layout tables, which HarfBuzz reads from the file itself
+    and fpdf2 leaves out of the embedded font anyway; on a fresh copy of the whole file,
+    fontTools parsed them again for every certificate only to drop them."""
+    font = ttLib.TTFont(path, recalcTimestamp=False)
+    for tag in LAYOUT_TABLES:
+        if tag in font:
+            del font[tag]
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def _own_copy(read: TTFFont, number: int) -> TTFFont:
+    """A font for one certificate: what was read is shared and only read from; what a
+    document changes is new. fpdf2 notes the glyphs used (``subset``, ``missing_glyphs``),
+    cuts the font file down to them in place when it writes the PDF (``ttfont``),
+    numbers the font's objects (``desc``), and sets the size on HarfBuzz's font before
+    each shaping, so two certificates drawn at once in two threads never share those."""
+    font = copy.copy(read)
+    font.i = number
+    font.ttfont = ttLib.TTFont(
+        io.BytesIO(_embeddable(read.ttffile)), recalcTimestamp=False, lazy=True
+    )
+    font._hbfont = None  # made from the file on first use
+    font.cw = copy.copy(read.cw)  # a defaultdict: looking up a missing letter adds it
+    font.glyph_ids = dict(read.glyph_ids)
+    font.missing_glyphs = []
+    font.biggest_size_pt = 0
+    font.desc = copy.copy(read.desc)
+    font.subset = SubsetMap(font)
+    return font
+
+
+def _pdf(texts: Iterable[str]) -> FPDF:
+    """A blank A4 document with the body fonts, and the Arabic ones if ``texts`` need them."""
+    pdf = FPDF(format="A4", unit="mm")
+    pdf.set_margins(22, 20, 22)
+    pdf.set_auto_page_break(True, margin=18)
+    fonts = _read_fonts()
+    families = ["body"]
+    # fpdf2 takes a letter from the fallback when the font in use lacks it (not "\n").
+    body = fonts["body"].cmap.keys() & fonts["bodyB"].cmap.keys()
+    if any(ord(letter) not in body for text in texts for letter in text if letter != "\n"):
+        families.append("arabic")
+    for key, read in fonts.items():
+        if key.rstrip("BI") in families:
+            pdf.fonts[key] = _own_copy(read, len(pdf.fonts) + 1)
+    if "arabic" in families:
+        # Letters the body font lacks (Arabic in a Swedish name, say) come from the fallback.
+        pdf.set_fallback_fonts(["arabic"], exact_match=False)
     return pdf
 
 
@@ -97,7 +162,30 @@ def certificate_pdf(
     facts = summary(document)
     rtl = is_rtl(locale)
     start = Align.R if rtl else Align.L
-    pdf = _pdf()
+    heading = render(HEADING, locale).upper()
+    awarded = render(AWARDED_TO(learner=facts["learner"]), locale) if facts.get("learner") else ""
+    outcomes = [f"•  {outcome}" for outcome in facts.get("outcomes") or ()]
+    assessment = _assessment(document)
+    issued = (
+        render(ISSUED_BY(issuer=facts["issuer"], date=facts.get("issued") or ""), locale)
+        if facts.get("issuer")
+        else ""
+    )
+    scan, only_proof = render(SCAN, locale), render(ONLY_PROOF, locale)
+    pdf = _pdf(
+        [
+            heading,
+            facts.get("title") or "",
+            awarded,
+            *outcomes,
+            render(ASSESSED, locale),
+            *assessment,
+            issued,
+            scan,
+            verify_url,
+            only_proof,
+        ]
+    )
     pdf.set_lang(locale)
     pdf.set_title(facts.get("title") or render(HEADING, locale))
     pdf.set_creator(str(facts.get("issuer") or ""))
@@ -124,21 +212,19 @@ def certificate_pdf(
     pdf.set_draw_color(*ACCENT)
     pdf.set_line_width(0.8)
     pdf.rect(12, 12, pdf.w - 24, pdf.h - 24)
-    write(render(HEADING, locale).upper(), 13, bold=True, colour=ACCENT, align=Align.C, gap=4)
+    write(heading, 13, bold=True, colour=ACCENT, align=Align.C, gap=4)
     write(facts.get("title") or "", 22, bold=True, align=Align.C, gap=3)
-    if facts.get("learner"):
-        write(render(AWARDED_TO(learner=facts["learner"]), locale), 14, align=Align.C, gap=8)
-    for outcome in facts.get("outcomes") or ():
-        write(f"•  {outcome}", 11.5, gap=1.5)
-    assessment = _assessment(document)
+    if awarded:
+        write(awarded, 14, align=Align.C, gap=8)
+    for outcome in outcomes:
+        write(outcome, 11.5, gap=1.5)
     if assessment:
         pdf.ln(4)
         write(render(ASSESSED, locale), 12, bold=True, colour=ACCENT)
         for line in assessment:
             write(line, 10.5, colour=MUTED, gap=1)
     pdf.ln(4)
-    if facts.get("issuer"):
-        issued = render(ISSUED_BY(issuer=facts["issuer"], date=facts.get("issued") or ""), locale)
+    if issued:
         write(issued, 11)
     # The QR code sits at the foot of the page, with what it is for beside it.
     size = 38.0
@@ -152,9 +238,9 @@ def certificate_pdf(
     text_width = width - size - 6
     pdf.set_font("body", "", 10.5)
     pdf.set_text_color(*INK)
-    pdf.multi_cell(text_width, 5, render(SCAN, locale), align=start, new_x=XPos.LEFT)
+    pdf.multi_cell(text_width, 5, scan, align=start, new_x=XPos.LEFT)
     pdf.set_font("body", "", 8)
     pdf.set_text_color(*MUTED)
     pdf.multi_cell(text_width, 4, verify_url, align=start, link=verify_url, new_x=XPos.LEFT)
-    pdf.multi_cell(text_width, 4, render(ONLY_PROOF, locale), align=start)
+    pdf.multi_cell(text_width, 4, only_proof, align=start)
     return bytes(pdf.output())

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.i18n import render
 from api.portfolio import service
-from bot.asking import TELEGRAM, TurnEffects
+from bot.effects import TELEGRAM, TurnEffects
 from bot.rendering import Reply, ReplyButton
 from dialogs import pictures
 from dialogs.outputs import SharePortfolio
@@ -54,6 +54,7 @@ async def carry_out(
         buttons = ((ReplyButton(f"🌐 {render(OPEN, locale)}", link, "url"),), copy)
     text = render(LINK_MESSAGE(link=link), locale)
     picture = pictures.SHARE
-    effects.shown[id(action)] = [
-        Reply(text=text, buttons=buttons, emoji=picture.emoji, alt=render(picture.alt, locale))
-    ]
+    effects.show(
+        action,
+        Reply(text=text, buttons=buttons, emoji=picture.emoji, alt=render(picture.alt, locale)),
+    )

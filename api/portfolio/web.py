@@ -21,7 +21,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment
 
-from api.i18n import SUPPORTED_LOCALES, is_rtl, render, resolve_locale
+from api.i18n import SUPPORTED_LOCALES, is_rtl, render
+from api.page_language import browser_language, page_locale
 from api.portfolio import service
 from api.portfolio.service import PublicPortfolio, ShownExperience
 from api.skills.catalogue import Catalogue, default_catalogue
@@ -87,15 +88,9 @@ def _catalogue(request: Request) -> Catalogue:
     return found or default_catalogue()
 
 
-def page_locale(request: Request, learner_locale: str | None) -> str:
-    asked = request.query_params.get("lang", "")
-    if asked in SUPPORTED_LOCALES:
-        return asked
-    header = request.headers.get("accept-language", "")
-    browser = header.split(",")[0].split(";")[0].strip().split("-")[0].lower()
-    if browser in SUPPORTED_LOCALES:
-        return browser
-    return resolve_locale(learner_locale)
+def _locale(request: Request, learner_locale: str | None) -> str:
+    """Anyone may read the page: the visitor's browser before the learner's language."""
+    return page_locale(request, browser_language(request), learner_locale)
 
 
 @router.get("/p/{token}", response_class=HTMLResponse)
@@ -103,9 +98,9 @@ async def portfolio_page(token: str, request: Request) -> HTMLResponse:
     async with request.app.state.sessions() as session:
         learner = await service.shared_learner(session, token)
         if learner is None:
-            locale = page_locale(request, None)
+            locale = _locale(request, None)
             return _html(request, locale, "not_shared.html", {}, status_code=404)
-        locale = page_locale(request, learner.locale)
+        locale = _locale(request, learner.locale)
         portfolio = await service.public_portfolio(session, learner, _catalogue(request), locale)
     return _html(request, locale, "portfolio.html", _page_data(portfolio))
 

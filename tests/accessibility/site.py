@@ -13,6 +13,8 @@ from typing import Any, Final
 
 from playwright.async_api import Page
 
+from tests.accessibility.bounded import evaluate, set_viewport
+
 AXE: Final = (
     Path(__file__).resolve().parents[1] / "support" / "node_modules" / "axe-core" / "axe.min.js"
 )
@@ -38,10 +40,11 @@ class LiveSite:
 
 async def axe_violations(page: Page, axe_source: str) -> list[dict[str, Any]]:
     """axe-core's WCAG 2.2 AA violations on the page as it is now."""
-    if not await page.evaluate("typeof window.axe !== 'undefined'"):
+    if not await evaluate(page, "typeof window.axe !== 'undefined'"):
         # Evaluated, not added as a <script>: the pages' policies rightly block inline script.
-        await page.evaluate(axe_source)
-    result = await page.evaluate(
+        await evaluate(page, axe_source)
+    result = await evaluate(
+        page,
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
         " resultTypes: ['violations']})"
         ".then(r => ({passes: r.passes.length, violations: r.violations.map(v => ({"
@@ -64,12 +67,12 @@ class Findings:
     async def check(self, page: Page, state: str) -> None:
         """The state at a phone's and at a desktop's size."""
         for name, size in VIEWPORTS.items():
-            await page.set_viewport_size(size)
+            await set_viewport(page, size)
             violations = await axe_violations(page, self.axe_source)
             self.checked.append(f"{state} @ {name}")
             if violations:
                 self.found[f"{state} @ {name}"] = violations
-        await page.set_viewport_size(PHONE)
+        await set_viewport(page, PHONE)
 
     def report(self) -> str:
         return json.dumps(self.found, indent=1, ensure_ascii=False)

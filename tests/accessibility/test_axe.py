@@ -11,6 +11,7 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, Page, expect
 
+from tests.accessibility.bounded import close, new_context, new_page
 from tests.accessibility.chat import TO_A_TYPED_QUESTION, TO_THE_MENU, open_chat, tap
 from tests.accessibility.site import LANGUAGES, PHONE, Findings, LiveSite
 
@@ -25,11 +26,11 @@ def lang(request: pytest.FixtureRequest) -> str:
 @pytest_asyncio.fixture
 async def page(browser: Browser, lang: str) -> AsyncIterator[Page]:
     """A phone in the language of the test (its browser asks for that language first)."""
-    context = await browser.new_context(viewport=PHONE, locale=lang)
+    context = await new_context(browser, viewport=PHONE, locale=lang)
     try:
-        yield await context.new_page()
+        yield await new_page(context)
     finally:
-        await context.close()
+        await close(context)
 
 
 @pytest.fixture

@@ -13,6 +13,16 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
+from tests.accessibility.bounded import (
+    close,
+    evaluate,
+    insert_text,
+    new_context,
+    new_page,
+    press,
+    press_to_open,
+    type_text,
+)
 from tests.accessibility.chat import open_chat
 from tests.accessibility.site import PHONE, LiveSite
 
@@ -33,7 +43,7 @@ FOCUSED = """() => {
 
 
 async def focused(page: Page) -> dict[str, object] | None:
-    found: dict[str, object] | None = await page.evaluate(FOCUSED)
+    found: dict[str, object] | None = await evaluate(page, FOCUSED)
     return found
 
 
@@ -48,7 +58,7 @@ async def tab_to(
     key = "Shift+Tab" if backwards else "Tab"
     seen: list[str] = []
     for _ in range(MAX_PRESSES):
-        await page.keyboard.press(key)
+        await press(page, key)
         now = await focused(page)
         if now is None:
             continue
@@ -63,73 +73,73 @@ async def tab_to(
 
 @pytest_asyncio.fixture
 async def keyboard_user(browser: Browser) -> AsyncIterator[BrowserContext]:
-    context = await browser.new_context(viewport=PHONE, locale="en")
+    context = await new_context(browser, viewport=PHONE, locale="en")
     try:
         yield context
     finally:
-        await context.close()
+        await close(context)
 
 
 async def test_a_learner_answers_the_chat_with_the_keyboard_alone(
     live: LiveSite, keyboard_user: BrowserContext
 ) -> None:
-    page = await keyboard_user.new_page()
+    page = await new_page(keyboard_user)
     try:
         await open_chat(page, live.url)
         await tab_to(page, "en")
-        await page.keyboard.press("Enter")
+        await press(page, "Enter")
         await expect(page.locator("#log .msg.bot").last).to_contain_text("I save your answers")
         await tab_to(page, "yes")
-        await page.keyboard.press("Space")
+        await press(page, "Space")
         await expect(page.locator("#log .msg.bot").last).to_contain_text("more pictures")
         # Past the answer wanted, and back with Shift+Tab.
         await tab_to(page, "nav:help")
         await tab_to(page, "fewer", backwards=True)
-        await page.keyboard.press("Enter")
+        await press(page, "Enter")
         await expect(page.locator("#log .msg.bot").last).to_contain_text("What do you want to do?")
         for value in ("experience", "job", "hotel", "r0"):
             await tab_to(page, value)
-            await page.keyboard.press("Enter")
+            await press(page, "Enter")
             await expect(page.locator(f'button[data-value$="|{value}"]')).to_be_disabled()
         await expect(page.locator("#log .msg.bot").last).to_contain_text("Where")
         await tab_to(page, "message")
-        await page.keyboard.type("Hotell Norra")
-        await page.keyboard.press("Enter")
+        await type_text(page, "Hotell Norra")
+        await press(page, "Enter")
         await expect(page.locator("#log .msg.bot").last).to_contain_text("When did you start?")
         await tab_to(page, "send", backwards=False)  # the send button is reachable too
     finally:
-        await page.close()
+        await close(page)
 
 
 async def test_a_reader_checks_a_credential_with_the_keyboard_alone(
     live: LiveSite, keyboard_user: BrowserContext
 ) -> None:
-    page = await keyboard_user.new_page()
+    page = await new_page(keyboard_user)
     try:
         await page.goto(f"{live.url}/verify?lang=en")
         await tab_to(page, "credential")
-        await page.keyboard.insert_text(json.dumps(live.credential))
+        await insert_text(page, json.dumps(live.credential))
         await tab_to(page, "file")
         await tab_to(page, "Check")
-        await page.keyboard.press("Enter")
+        await press_to_open(page, "Enter")
         await expect(page.locator(".result.ok")).to_contain_text("This credential is genuine.")
         # Once more with Space, the other key that presses a button.
         await tab_to(page, "Check")
-        await page.keyboard.press("Space")
+        await press_to_open(page, "Space")
         await expect(page.locator(".result.ok")).to_be_visible()
         # The language links are in reach as well.
         await tab_to(page, "Svenska", backwards=True)
-        await page.keyboard.press("Enter")
+        await press_to_open(page, "Enter")
         await expect(page.locator("html")).to_have_attribute("lang", "sv")
     finally:
-        await page.close()
+        await close(page)
 
 
 async def test_the_portfolio_page_is_read_with_the_keyboard_and_without_script(
     live: LiveSite, browser: Browser
 ) -> None:
-    context = await browser.new_context(viewport=PHONE, locale="ar", java_script_enabled=False)
-    page = await context.new_page()
+    context = await new_context(browser, viewport=PHONE, locale="ar", java_script_enabled=False)
+    page = await new_page(context)
     try:
         await page.goto(live.portfolio("ar"))
         await expect(page.locator("html")).to_have_attribute("dir", "rtl")
@@ -137,16 +147,16 @@ async def test_the_portfolio_page_is_read_with_the_keyboard_and_without_script(
         picture = await page.locator("article.experience h3 .picture").bounding_box()
         title = await page.locator("article.experience h3 bdi").first.bounding_box()
         assert picture and title and picture["x"] > title["x"]
-        await page.keyboard.press("Tab")
+        await press(page, "Tab")
         first = await focused(page)
         assert first and first["tag"] == "A"  # the skip link, first of all
         await tab_to(page, "English")
-        await page.keyboard.press("Enter")
+        await press_to_open(page, "Enter")
         await expect(page.locator("html")).to_have_attribute("dir", "ltr")
         link = await tab_to(page, "Check that it is genuine", prefix=True)
         assert str(link["text"]).endswith(live.credential["name"])  # which one, for a reader
         assert link["tag"] == "A"
-        await page.keyboard.press("Enter")
+        await press_to_open(page, "Enter")
         await expect(page.locator(".result.ok")).to_be_visible()
     finally:
-        await context.close()
+        await close(context)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Browser, Page, expect
 
+from tests.accessibility.bounded import close, evaluate, new_context, new_page, set_viewport
 from tests.accessibility.chat import TO_THE_MENU, open_chat, tap
 from tests.accessibility.site import DESKTOP, LiveSite
 
@@ -33,24 +34,24 @@ SCROLLS_SIDEWAYS = "document.documentElement.scrollWidth > document.documentElem
 
 
 async def nothing_lost(page: Page, where: str) -> None:
-    assert not await page.evaluate(SCROLLS_SIDEWAYS), f"{where}: scrolls sideways"
-    cut = await page.evaluate(CUT_OFF)
+    assert not await evaluate(page, SCROLLS_SIDEWAYS), f"{where}: scrolls sideways"
+    cut = await evaluate(page, CUT_OFF)
     assert cut == [], f"{where}: text cut off in {cut}"
 
 
 async def text_size(page: Page) -> float:
-    size: str = await page.evaluate("getComputedStyle(document.body).fontSize")
+    size: str = await evaluate(page, "getComputedStyle(document.body).fontSize")
     return float(size.removesuffix("px"))
 
 
 async def check_sizes(page: Page, where: str) -> None:
-    await page.set_viewport_size(DESKTOP)
+    await set_viewport(page, DESKTOP)
     before = await text_size(page)
-    await page.evaluate("document.documentElement.style.fontSize = '200%'")
+    await evaluate(page, "document.documentElement.style.fontSize = '200%'")
     assert await text_size(page) == 2 * before  # the page's text follows the reader's size
     await nothing_lost(page, f"{where} at 200% text")
-    await page.evaluate("document.documentElement.style.fontSize = ''")
-    await page.set_viewport_size(REFLOW)
+    await evaluate(page, "document.documentElement.style.fontSize = ''")
+    await set_viewport(page, REFLOW)
     await nothing_lost(page, f"{where} at 320 pixels")
 
 
@@ -58,8 +59,8 @@ async def check_sizes(page: Page, where: str) -> None:
 async def test_every_page_keeps_its_text_at_200_percent_and_reflows(
     live: LiveSite, browser: Browser, lang: str
 ) -> None:
-    context = await browser.new_context(viewport=DESKTOP, locale=lang)
-    page = await context.new_page()
+    context = await new_context(browser, viewport=DESKTOP, locale=lang)
+    page = await new_page(context)
     try:
         await open_chat(page, live.url)
         await check_sizes(page, "the chat's first question")
@@ -77,4 +78,4 @@ async def test_every_page_keeps_its_text_at_200_percent_and_reflows(
         await page.goto(f"{live.url}/p/gone?lang={lang}")
         await check_sizes(page, "the not-shared page")
     finally:
-        await context.close()
+        await close(context)
