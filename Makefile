@@ -12,7 +12,8 @@ STAMP  := $(VENV)/.installed
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
+	# setuptools too: the one Python's venv brings (65.x) has known vulnerabilities.
+	$(BIN)/pip install -q --upgrade pip setuptools
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
 

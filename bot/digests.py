@@ -55,6 +55,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from api.conversations.models import Conversation
+from api.db.outage import log_failure
 from api.i18n import render, resolve_locale
 from api.mail import Mailer, MailNotConfigured
 from api.mentors import digest
@@ -552,9 +553,9 @@ async def on_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     scheduler.use_bot(context.bot)
     try:
         await scheduler.tick()
-    except Exception:
+    except Exception as error:
         # A failed tick (database or network down) is simply done again on the next.
-        log.exception("the digest tick failed; trying again on the next one")
+        log_failure(log, "the digest tick failed; trying again on the next one", error)
 
 
 async def loop(scheduler: DigestScheduler, seconds: float) -> None:
@@ -562,8 +563,8 @@ async def loop(scheduler: DigestScheduler, seconds: float) -> None:
     while True:
         try:
             await scheduler.tick()
-        except Exception:
-            log.exception("the digest tick failed; trying again on the next one")
+        except Exception as error:
+            log_failure(log, "the digest tick failed; trying again on the next one", error)
         await asyncio.sleep(seconds)
 
 

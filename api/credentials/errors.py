@@ -23,6 +23,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.db.outage import RAISED_WHEN_AWAY, RETRY_AFTER_SECONDS, log_failure, unavailable
+
 log = logging.getLogger(__name__)
 
 API_PREFIXES: Final = ("/credentials", "/.well-known/did.json", "/did.json")
@@ -39,6 +41,7 @@ CODES: Final = {
     429: "too_many_requests",
     503: "unavailable",
 }
+DATABASE_AWAY: Final = "the service cannot reach its database just now; try again in a moment"
 MESSAGES: Final = {
     404: "there is no such route; see /docs",
     405: "this route does not take that method; see /docs",
@@ -80,6 +83,14 @@ async def _invalid(request: Request, problem: Exception) -> Response:
 
 
 async def _unexpected(request: Request, problem: Exception) -> Response:
+    if unavailable(problem):
+        # Nothing is wrong with the request or our code: the database is away for a
+        # moment. A 503 with Retry-After tells clients to come back, not to give up.
+        log_failure(log, f"{request.method} {request.url.path}", problem)
+        retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        if not is_api(request.url.path):
+            return PlainTextResponse("Service Unavailable", status_code=503, headers=retry)
+        return error(503, "unavailable", DATABASE_AWAY, **retry)
     # Logged with its traceback; the caller learns only that it was our fault.
     log.error("unexpected error on %s", request.url.path, exc_info=problem)
     if not is_api(request.url.path):
@@ -106,3 +117,8 @@ def install(app: FastAPI) -> None:
     ):
         app.add_exception_handler(kind, _for_api(ours, handlers.get(kind, default)))
     app.add_exception_handler(Exception, _unexpected)
+    # Starlette answers with the catch-all above and then raises the error again, for
+    # the server to log as unhandled. The errors a database outage raises are expected:
+    # handled here, they end with the 503 (or, when they mean something else, the 500).
+    for raised in RAISED_WHEN_AWAY:
+        app.add_exception_handler(raised, _unexpected)

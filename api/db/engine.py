@@ -26,6 +26,11 @@ def create_engine(url: str) -> AsyncEngine:
         kwargs["pool_size"] = 10
         kwargs["max_overflow"] = 20
         kwargs["pool_pre_ping"] = True
+        # A database that hangs rather than refuses: a learner hears "try again in a
+        # moment" within about ten seconds instead of waiting a minute (asyncpg's
+        # default connect timeout) or half a minute (the pool's default).
+        kwargs["pool_timeout"] = 10
+        kwargs["connect_args"] = {"timeout": 10}
     engine = create_async_engine(url, **kwargs)
     if url.startswith("sqlite"):
 

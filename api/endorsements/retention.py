@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from api.db.outage import log_failure
 from api.endorsements.models import Endorsement, EndorsementRequest
 from api.endorsements.service import OPEN_STATES
 from api.privacy.erase import drop_expired_links
@@ -102,8 +103,8 @@ async def keep_sweeping(
                     swept.requests,
                     swept.withdrawn_links,
                 )
-        except Exception:
-            log.exception("the contact details sweep failed; trying again later")
+        except Exception as error:
+            log_failure(log, "the contact details sweep failed; trying again later", error)
         await asyncio.sleep(every.total_seconds())
 
 

@@ -38,6 +38,7 @@ from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from api.db.outage import RETRY_AFTER_SECONDS, log_failure, unavailable
 from api.endorsements import forms
 from api.endorsements import service as endorsements
 from api.endorsements.models import Endorsement, EndorsementRequest
@@ -61,9 +62,10 @@ from api.endorsements.security import (
     new_form_cookie,
 )
 from api.endorsements.service import CodeCheck, RequestClosed, RequestState
-from api.i18n import SUPPORTED_LOCALES, is_rtl, render, resolve_locale
+from api.i18n import SUPPORTED_LOCALES, is_rtl, render
 from api.mail import Mailer
 from api.notices import service as notices
+from api.page_language import browser_language, page_locale
 from api.privacy.erase import withdrawn_request
 from api.settings import Settings
 from api.skills.catalogue import Catalogue, default_catalogue
@@ -175,12 +177,20 @@ class EndorserRoute(APIRoute):
                 response.headers["Retry-After"] = str(limiter.retry_after(client))
             else:
                 try:
-                    response = await handler(request)
-                except UnknownLink:
-                    response = await _unknown_link_page(request)
-                except Exception:
-                    log.exception("the endorser's page failed")
-                    response = _message_page(request, None, "error", status_code=500)
+                    try:
+                        response = await handler(request)
+                    except UnknownLink:
+                        response = await _unknown_link_page(request)
+                except Exception as error:
+                    # The same kind page either way; the database away for a moment is a
+                    # 503 with Retry-After (come back soon), anything else our fault, a 500.
+                    log_failure(log, "the endorser's page failed", error)
+                    away = unavailable(error)
+                    response = _message_page(
+                        request, None, "error", status_code=503 if away else 500
+                    )
+                    if away:
+                        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
             response.headers.update(SECURITY_HEADERS)
             return response
 
@@ -304,14 +314,11 @@ def _message_page(
 
 
 def _locale(request: Request, endorsement_request: Shown | None) -> str:
-    """``?lang=`` when it names a language we have, else the request's, else the browser's."""
-    asked = request.query_params.get("lang", "")
-    if asked in SUPPORTED_LOCALES:
-        return asked
+    """``?lang=``, else the language the request's message was written in; the browser's
+    only where no request is known (see api/page_language.py)."""
     if endorsement_request is not None:
-        return resolve_locale(endorsement_request.locale)
-    header = request.headers.get("accept-language", "")
-    return resolve_locale(header.split(",")[0].split(";")[0].strip() or None)
+        return page_locale(request, endorsement_request.locale)
+    return page_locale(request, browser_language(request))
 
 
 def _link(token: str, locale: str, suffix: str = "") -> str:
@@ -604,6 +611,71 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+# --------------------------------------------------------------------------- confirm, then post
+
+# Declining and taking an answer back each have a page of their own that says what the
+# change means: ``GET /e/{token}<suffix>``. Its button posts to the same address, which
+# makes the change. Declining's page is about a reason (``?reason=``, then a hidden field).
+
+# Another page instead of the confirmation page (given the request and the page's
+# language), or None to show it.
+NotNow = Callable[[EndorsementRequest, str], Response | None]
+# The change, in the post's transaction (given the reason or "", and the time). It
+# answers instead of the usual way back to the link's page when it could not be made.
+Change = Callable[
+    [AsyncSession, EndorsementRequest, str, datetime], Coroutine[Any, Any, Response | None]
+]
+
+
+async def _confirmation_page(
+    request: Request,
+    token: str,
+    suffix: str,
+    template: str,
+    not_now: NotNow,
+    reasons: Sequence[str] = (),
+) -> Response:
+    """The page that asks "are you sure?"; without a reason it knows, back to the form."""
+    reason = request.query_params.get("reason", "")
+    async with _pages(request).sessions() as session:
+        found = await _linked_request(session, token)
+        locale = _locale(request, found)
+        instead = not_now(found, locale)
+        if instead is not None:
+            return instead
+        if reasons and reason not in reasons:
+            return _see_other(_link(token, locale))
+        context = {
+            "learner_name": found.learner_name,
+            "action": _link(token, locale, suffix),
+            "back": _link(token, locale),
+        }
+        if reasons:
+            context["reason"] = reason
+        return _page_with_form(request, token, locale, template, context)
+
+
+async def _confirmed_change(
+    request: Request, token: str, suffix: str, change: Change, reasons: Sequence[str] = ()
+) -> Response:
+    """The confirmed post: the change in one transaction, then back to the link's page."""
+    now = _now()
+    posted = await _read_form(request) or {}
+    async with _pages(request).sessions() as session, session.begin():
+        found = await _linked_request(session, token)
+        locale = _locale(request, found)
+        reason = posted.get("reason", "") if reasons else ""
+        if (reasons and reason not in reasons) or not _form_ok(request, token, posted):
+            # A fresh confirmation page pairs a new form with the cookie; nothing changed.
+            again = _link(token, locale, suffix)
+            return _see_other(again + f"&reason={quote(reason)}" if reasons else again)
+        instead = await change(session, found, reason, now)
+        if instead is not None:
+            return instead
+    notices.wake(request.app.state)  # tell the learner now, not at the next poll
+    return _see_other(_link(token, locale))
+
+
 # --------------------------------------------------------------------------- routes
 
 
@@ -694,42 +766,27 @@ async def _answered_twice(request: Request, token: str) -> Response:
 @router.get("/e/{token}/decline", response_class=HTMLResponse)
 async def decline_page(request: Request, token: str) -> Response:
     pages = _pages(request)
-    reason = request.query_params.get("reason", "")
-    async with pages.sessions() as session:
-        found = await _linked_request(session, token)
+
+    def not_now(found: EndorsementRequest, _: str) -> Response | None:
         state = endorsements.state_of(found, _now())
         if state is RequestState.ANSWERED:
             return _thanks_page(request, pages, found, token)
         if state not in endorsements.OPEN_STATES:
             return _closed_page(request, found, state)
-        locale = _locale(request, found)
-        if reason not in DECLINE_REASONS:
-            return _see_other(_link(token, locale))
-        return _page_with_form(
-            request,
-            token,
-            locale,
-            "endorse_decline.html",
-            {
-                "learner_name": found.learner_name,
-                "reason": reason,
-                "action": _link(token, locale, "/decline"),
-                "back": _link(token, locale),
-            },
-        )
+        return None
+
+    return await _confirmation_page(
+        request, token, "/decline", "endorse_decline.html", not_now, DECLINE_REASONS
+    )
 
 
 @router.post("/e/{token}/decline", response_class=HTMLResponse)
 async def decline(request: Request, token: str) -> Response:
     pages = _pages(request)
-    now = _now()
-    posted = await _read_form(request) or {}
-    async with pages.sessions() as session, session.begin():
-        found = await _linked_request(session, token)
-        locale = _locale(request, found)
-        reason = posted.get("reason", "")
-        if reason not in DECLINE_REASONS or not _form_ok(request, token, posted):
-            return _see_other(_link(token, locale, "/decline") + f"&reason={quote(reason)}")
+
+    async def change(
+        session: AsyncSession, found: EndorsementRequest, reason: str, now: datetime
+    ) -> Response | None:
         state = endorsements.state_of(found, now)
         if state is RequestState.ANSWERED:
             return _thanks_page(request, pages, found, token, status_code=409, again=True)
@@ -737,8 +794,9 @@ async def decline(request: Request, token: str) -> Response:
             await endorsements.decline(session, found, reason, now=now)
         except RequestClosed as closed:
             return _closed_page(request, found, closed.state)
-    notices.wake(request.app.state)  # tell the learner now, not at the next poll
-    return _see_other(_link(token, locale))
+        return None
+
+    return await _confirmed_change(request, token, "/decline", change, DECLINE_REASONS)
 
 
 @router.post("/e/{token}/email", response_class=HTMLResponse)
@@ -835,42 +893,27 @@ def _code_form(
 @router.get("/e/{token}/retract", response_class=HTMLResponse)
 async def retract_page(request: Request, token: str) -> Response:
     """ "Take back my answer": what it means, and the button that does it."""
-    pages = _pages(request)
-    async with pages.sessions() as session:
-        found = await _linked_request(session, token)
-        locale = _locale(request, found)
-        if not endorsements.can_retract(found, _now()):
-            return _see_other(_link(token, locale))
-        return _page_with_form(
-            request,
-            token,
-            locale,
-            "endorse_retract.html",
-            {
-                "learner_name": found.learner_name,
-                "action": _link(token, locale, "/retract"),
-                "back": _link(token, locale),
-            },
-        )
+
+    def not_now(found: EndorsementRequest, locale: str) -> Response | None:
+        if endorsements.can_retract(found, _now()):
+            return None
+        return _see_other(_link(token, locale))
+
+    return await _confirmation_page(request, token, "/retract", "endorse_retract.html", not_now)
 
 
 @router.post("/e/{token}/retract", response_class=HTMLResponse)
 async def retract(request: Request, token: str) -> Response:
-    pages = _pages(request)
-    now = _now()
-    posted = await _read_form(request) or {}
-    async with pages.sessions() as session, session.begin():
-        found = await _linked_request(session, token)
-        locale = _locale(request, found)
-        if not _form_ok(request, token, posted):
-            # A fresh confirmation page pairs a new form with the cookie; nothing changed.
-            return _see_other(_link(token, locale, "/retract"))
+    async def change(
+        session: AsyncSession, found: EndorsementRequest, _: str, now: datetime
+    ) -> Response | None:
         try:
             await endorsements.retract(session, found, now=now)
         except RequestClosed:
-            return _see_other(_link(token, locale))
-    notices.wake(request.app.state)  # tell the learner now, not at the next poll
-    return _see_other(_link(token, locale))
+            return _see_other(_link(token, _locale(request, found)))
+        return None
+
+    return await _confirmed_change(request, token, "/retract", change)
 
 
 @router.api_route("/e/{rest:path}", methods=["GET", "POST"], response_class=HTMLResponse)

@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.conversations.models import Conversation
 from api.credentials.models import Credential
+from api.db.outage import log_failure
 from api.endorsements import issuing
 from api.endorsements.models import EndorsementRequest
 from api.endorsements.service import ANSWERED_NOTICE, DECLINED_NOTICE, RETRACTED_NOTICE
@@ -320,9 +321,9 @@ async def delivery_loop(
         for step in steps:
             try:
                 await step()
-            except Exception:
+            except Exception as error:
                 # A failed round (database or network down) is tried again on the next one.
-                log.exception("a round of the news loop failed; trying again shortly")
+                log_failure(log, "a round of the news loop failed; trying again shortly", error)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(wakeup.wait(), timeout=poll_seconds)
 

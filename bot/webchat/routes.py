@@ -22,8 +22,10 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
+from api.db.outage import RETRY_AFTER_SECONDS, log_failure
 from api.i18n import is_rtl, resolve_locale, translations
 from api.notices.service import news_for_chat
+from api.page_language import browser_language, page_locale
 from api.templating import templates
 from bot.conversation import ConversationService
 from bot.news import news_json
@@ -77,7 +79,7 @@ def _service(request: Request) -> ConversationService:
 async def chat_page(
     request: Request, meritkompis_chat: Annotated[str | None, Cookie()] = None
 ) -> Response:
-    locale = resolve_locale(request.query_params.get("lang"), _accept_language(request))
+    locale = page_locale(request, browser_language(request))
     catalog = translations(locale)
     response = templates.TemplateResponse(
         request,
@@ -121,17 +123,19 @@ async def chat_event(
             CHANNEL,
             _chat_id(meritkompis_chat),
             dialog_event,
-            language_hint=_accept_language(request),
+            language_hint=browser_language(request),
         )
-    except Exception:
+    except Exception as error:
         # The learner's answers up to the last turn are saved; say so and let them retry,
         # in the language of their last answer (the database may be what failed).
-        log.exception("a web chat turn failed")
+        log_failure(log, "a web chat turn failed", error)
         locale = resolve_locale(
-            _LAST_LOCALE.get(_chat_id(meritkompis_chat)), _accept_language(request)
+            _LAST_LOCALE.get(_chat_id(meritkompis_chat)), browser_language(request)
         )
         return JSONResponse(  # type: ignore[return-value]
-            {"error": page_texts(locale)["error"]}, status_code=503
+            {"error": page_texts(locale)["error"]},
+            status_code=503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
     _remember_locale(_chat_id(meritkompis_chat), result.locale)
     news = await _news(request, _chat_id(meritkompis_chat))
@@ -160,9 +164,9 @@ async def _news(request: Request, chat_id: str) -> list[dict[str, Any]]:
         return []
     try:
         found = await news_for_chat(state.sessions, CHANNEL, chat_id, state.catalogue)
-    except Exception:
+    except Exception as error:
         # The news stays pending; the next poll brings it.
-        log.exception("could not read the learner's news")
+        log_failure(log, "could not read the learner's news", error)
         return []
     return [news_json(item) for item in found]
 
@@ -228,12 +232,6 @@ def _reply_json(reply: Reply) -> dict[str, Any]:
 def _file_json(file: ReplyFile) -> dict[str, str]:
     # Inline, so the file needs no second request and no URL that could be guessed.
     return {"name": file.name, "mime": file.mime, "data": base64.b64encode(file.data).decode()}
-
-
-def _accept_language(request: Request) -> str | None:
-    header = request.headers.get("accept-language", "")
-    first = header.split(",")[0].split(";")[0].strip()
-    return first or None
 
 
 static_files = StaticFiles(directory=STATIC_DIR)

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import httpx
@@ -19,9 +20,13 @@ ROOT = Path(__file__).resolve().parents[2]
 class ServiceProcess:
     """``python -m api.cli serve`` on a loopback port, with its own data directory."""
 
-    def __init__(self, data_dir: Path, database_url: str) -> None:
+    def __init__(
+        self, data_dir: Path, database_url: str, settings: Mapping[str, str] | None = None
+    ) -> None:
         self.data_dir = data_dir
         self.database_url = database_url
+        # More MERITKOMPIS_ settings, e.g. a Telegram token and a fake Bot API's URL.
+        self.settings = dict(settings or {})
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
         self.log = data_dir / "service.log"
@@ -39,7 +44,7 @@ class ServiceProcess:
             "MERITKOMPIS_DATABASE_URL": self.database_url,
             "MERITKOMPIS_HOST": "127.0.0.1",
             "MERITKOMPIS_PORT": str(self.port),
-        }
+        } | {f"MERITKOMPIS_{name.upper()}": value for name, value in self.settings.items()}
         with self.log.open("ab") as log:
             return subprocess.Popen(
                 [sys.executable, "-m", "api.cli", "serve"],

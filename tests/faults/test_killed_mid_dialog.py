@@ -1,6 +1,6 @@
 """The service is killed with SIGKILL while many web-chat learners are mid-dialog.
 
-Thirty learners are each somewhere in documenting the same internship, and half of
+Fifty learners are each somewhere in documenting the same internship, and half of
 them have an answer on its way when the process dies. After a restart every one of
 them sees the question they were at (or, if their last answer was saved before the
 kill, the question after it), and finishes: the saved experience holds every answer.
@@ -21,7 +21,7 @@ from tests.dialogs.test_experience_conversation import HOTEL_INTERNSHIP, ONBOARD
 from tests.faults.service_process import ServiceProcess
 from tests.webchat.test_webchat_http import WebChat
 
-LEARNERS = 30
+LEARNERS = 50
 SAVED = "Saved! You now have 2 skills from Hotel Baltic."
 
 
