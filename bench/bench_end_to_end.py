@@ -21,8 +21,11 @@ Two kinds of load, each with the echo bot under the same load in the same run:
   answered, so the bot is always saturated: updates per second is its capacity, and
   ours/echo is the throughput goal. The echo bot takes turns with ours for
   ``--repeats`` rounds; the figures are medians over the rounds and the goal is the
-  median of the per-round ratios. The latency of this run is nearly all waiting in
-  line (p50 ~ chats / throughput, Little's law), so it is printed, not judged.
+  median of the per-round ratios. The goal's echo bot is PTB as it comes (httpx); our
+  bot talks to the Bot API through aiohttp (``bot/transport.py``), so each round also
+  runs the echo bot on that transport and prints the ratio to it, for context. The
+  latency of this run is nearly all waiting in line (p50 ~ chats / throughput, Little's
+  law), so it is printed, not judged.
 * **Paced, for latency.** Every learner behaves like a person: before each action it
   waits a think time, a random 1-3 s (``--think``), and the learners start at random
   moments within the first think time. 100 such learners offer about 45 updates per
@@ -242,9 +245,11 @@ def summary(figures: Figures) -> dict[str, float]:
     }
 
 
-async def run_echo(n_chats: int, messages: int, pace: Pace | None = None) -> dict[str, float]:
+async def run_echo(
+    n_chats: int, messages: int, pace: Pace | None = None, transport: str = "httpx"
+) -> dict[str, float]:
     async with asyncio.timeout(RUN_TIMEOUT):
-        return await run_echo_baseline(n_chats, messages, pace)
+        return await run_echo_baseline(n_chats, messages, pace, transport)
 
 
 def _figures(figures: dict[str, float]) -> str:
@@ -279,12 +284,15 @@ async def run(
     print(f"closed loop: each learner sends again as soon as answered ({repeats} rounds)")
     # The machine is shared: echo and ours take turns, and the figures are medians.
     echoes: list[dict[str, float]] = []
+    same_transport: list[float] = []
     ours_rounds: list[dict[str, float]] = []
     for number in range(1, repeats + 1):
         echo = await run_echo(n_chats, messages)
+        echo_aiohttp = await run_echo(n_chats, messages, transport="aiohttp")
         ours_run = await run_ours(n_chats, lines, catalogue, matcher, database_url=database_url)
         ours = summary(ours_run)
         ours["ratio"] = ours["updates_per_s"] / echo["updates_per_s"]
+        same_transport.append(ours["updates_per_s"] / echo_aiohttp["updates_per_s"])
         echoes.append(echo)
         ours_rounds.append(ours)
         failures.extend(ours_run.failures)
@@ -292,6 +300,10 @@ async def run(
             f"  {n_chats} chats, round {number}:  echo {_figures(echo)}  |  "
             f"ours {_figures(ours)} (complete answer p95 {ours['done_p95_ms']:.1f} ms)  |  "
             f"ratio {ours['ratio']:.2f}"
+        )
+        print(
+            f"{'':22}echo on our aiohttp transport {echo_aiohttp['updates_per_s']:6.1f} upd/s  |  "
+            f"ratio to it {same_transport[-1]:.2f}"
         )
     echo, ours = _median(echoes), _median(ours_rounds)
     print(
@@ -342,6 +354,10 @@ async def run(
             f"<= {GOAL_P95_MS:g} ms",
             paced["p95_ms"] <= GOAL_P95_MS and not failures,
         )
+    )
+    print(
+        f"{'  throughput ours / echo on our own transport':<52} "
+        f"{statistics.median(same_transport):.2f} (context: what our code costs beyond HTTP)"
     )
     print(
         f"{f'  p95 update-to-reply, {n_chats} chats closed loop':<52} "

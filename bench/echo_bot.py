@@ -25,6 +25,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
+from bot.transport import AiohttpRequest
 from tests.fakes.telegram import FakeBotApi
 
 FIRST_CHAT_ID = 1_000_001
@@ -37,16 +38,24 @@ async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(message.text)
 
 
-def _echo_app(api: FakeBotApi) -> Application[Any, Any, Any, Any, Any, Any]:
-    app: Application[Any, Any, Any, Any, Any, Any] = (
+def _echo_app(
+    api: FakeBotApi, transport: str = "httpx"
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The bare echo bot: PTB as it comes (httpx), or on the bot's own ``"aiohttp"``
+    transport (bot/transport.py), to show what our transport alone is worth."""
+    builder = (
         Application.builder()
         .token(api.token)
         .base_url(api.base_url)
         .base_file_url(api.base_file_url)
         # Enough to serve every chat at once; PTB's HTTP pool defaults to 256 too.
         .concurrent_updates(256)
-        .build()
     )
+    if transport == "aiohttp":
+        builder = builder.request(AiohttpRequest()).get_updates_request(
+            AiohttpRequest(connections=1)
+        )
+    app: Application[Any, Any, Any, Any, Any, Any] = builder.build()
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, _echo))
     return app
 
@@ -111,7 +120,10 @@ def _percentile(ordered: list[float], percent: float) -> float:
 
 
 async def run_echo_baseline(
-    n_chats: int = 100, messages_per_chat: int = 20, pace: Pace | None = None
+    n_chats: int = 100,
+    messages_per_chat: int = 20,
+    pace: Pace | None = None,
+    transport: str = "httpx",
 ) -> dict[str, float]:
     """Run the echo conversation load; return throughput and update-to-reply latency.
 
@@ -120,7 +132,7 @@ async def run_echo_baseline(
     """
     latencies: list[float] = []
     async with FakeBotApi() as api:
-        app = _echo_app(api)
+        app = _echo_app(api, transport)
         async with app:
             await app.start()
             assert app.updater is not None

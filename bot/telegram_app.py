@@ -7,10 +7,12 @@ is set. MERITKOMPIS_TELEGRAM_API_BASE_URL points it at any Bot API compatible se
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
 from telegram import (
+    CallbackQuery,
     CopyTextButton,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -21,12 +23,14 @@ from telegram import (
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 
+from api.db.outage import log_failure
 from api.i18n import render, resolve_locale
 from api.settings import Settings
 from bot.conversation import ConversationService
 from bot.digests import DigestScheduler, on_tick
 from bot.processor import PerChatUpdateProcessor
 from bot.rendering import TELEGRAM_CAPTION_LIMIT, Card, Reply, ReplyButton, card_png
+from bot.transport import AiohttpRequest
 from bot.updates import event_from_update
 from dialogs.texts import N_
 
@@ -51,6 +55,10 @@ def build_application(
         .base_url(f"{base}/bot")
         .base_file_url(f"{base}/file/bot")
         .concurrent_updates(PerChatUpdateProcessor())
+        # aiohttp instead of PTB's default httpx: a tap costs about two Bot API calls,
+        # and aiohttp makes each one several times cheaper (bot/transport.py).
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(connections=1))
         # A 429 answer is waited out (its retry_after) and tried again. No overall cap
         # here: replies to learners must stay quick; bulk digests have their own limit
         # (bot/digests.py), as Telegram's 30 a second is for bulk messages.
@@ -80,9 +88,11 @@ async def handle_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if event is None or chat is None:
         return
     tapped: Message | None = None
+    acknowledged: asyncio.Task[None] | None = None
     if update.callback_query is not None:
-        # Acknowledge at once so the phone stops showing the button as busy.
-        await update.callback_query.answer()
+        # Acknowledge at once so the phone stops showing the button as busy; the
+        # answer travels while the turn is worked out.
+        acknowledged = asyncio.create_task(_acknowledge(update.callback_query))
         maybe = update.callback_query.message
         tapped = maybe if isinstance(maybe, Message) else None
     user = update.effective_user
@@ -90,14 +100,27 @@ async def handle_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if not conversations.bot_username:
         # For invite links: known once the application has asked getMe.
         conversations.bot_username = context.bot.username or ""
-    result = await conversations.handle(
-        CHANNEL, str(chat.id), event, language_hint=user.language_code if user else None
-    )
+    try:
+        result = await conversations.handle(
+            CHANNEL, str(chat.id), event, language_hint=user.language_code if user else None
+        )
+    finally:
+        if acknowledged is not None:
+            await acknowledged
     if context.chat_data is not None:
         # For on_error: the language to say "try again" in when the database is away.
         context.chat_data["locale"] = result.locale
     for reply in result.replies:
         await send_reply(context, chat.id, reply, tapped)
+
+
+async def _acknowledge(query: CallbackQuery) -> None:
+    try:
+        await query.answer()
+    except TelegramError as error:
+        # Telegram takes an answer only for a short while: a tap that waited longer (sent
+        # while the service was down, say) cannot be acknowledged, but it still counts.
+        log.info("could not acknowledge a tap: %s", error)
 
 
 async def send_reply(
@@ -174,7 +197,8 @@ def _button(button: ReplyButton) -> InlineKeyboardButton:
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the fault for us; tell the learner kindly, in their language, that nothing is lost."""
-    log.error("error while handling an update", exc_info=context.error)
+    if context.error is not None:
+        log_failure(log, "error while handling an update", context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     user = update.effective_user

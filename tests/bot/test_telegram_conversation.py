@@ -106,3 +106,17 @@ async def test_more_pictures_sends_picture_cards_as_photos(api: FakeBotApi) -> N
     assert photos[0].photo.startswith(b"\x89PNG")
     await talk(chat, [("tap: Add an experience", "What kind of experience")])
     assert chat.sent[-1].method == "sendPhoto"
+
+
+async def test_a_tap_too_old_to_acknowledge_still_moves_the_learner_on(api: FakeBotApi) -> None:
+    # After a restart, taps sent while the service was down arrive later than Telegram
+    # accepts an acknowledgement; the learner's choice must count all the same.
+    chat = TelegramChat(api, chat_id=1006)
+    await talk(chat, ONBOARDING_IN_ENGLISH)
+    api.fail_next(
+        "answerCallbackQuery",
+        status=400,
+        description="Bad Request: query is too old and response timeout expired",
+    )
+    await talk(chat, [("tap: Add an experience", "What kind of experience is it?")])
+    assert not any("went wrong" in m.text for m in chat.history)
