@@ -8,7 +8,9 @@ differs from page to page:
   was written in; the browser's only when no request is known (``api/endorsements/web.py``);
 - the portfolio page is read by anyone, so the visitor's browser comes before the
   learner's language (``api/portfolio/web.py``);
-- the web chat goes by the browser until the learner chooses (``bot/webchat/routes.py``).
+- the web chat goes by the browser until the learner chooses (``bot/webchat/routes.py``);
+- the verify page is read by whoever checks a credential: their browser's language
+  (``api/credentials/web.py``).
 
 Anything we do not speak falls through to the next; at the end is the default.
 """

@@ -31,7 +31,8 @@ from api.credentials.models import Credential
 from api.credentials.qrcode import verify_url
 from api.credentials.service import Issuance
 from api.credentials.texts import explain, summary
-from api.i18n import is_rtl, resolve_locale
+from api.i18n import is_rtl
+from api.page_language import browser_language, page_locale
 from api.templating import pages_in
 
 HERE: Final = Path(__file__).resolve().parent
@@ -362,9 +363,8 @@ def _page(
     template: str = "verify.html",
     headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    locale = resolve_locale(
-        request.query_params.get("lang"), request.headers.get("accept-language")
-    )
+    # The whole Accept-Language header is not a language: its first choice is.
+    locale = page_locale(request, browser_language(request))
     page = _environment(locale).get_template(template)
     html = page.render(
         locale=locale,
