@@ -152,7 +152,7 @@ async def _start_telegram(app: FastAPI, settings: Settings) -> Any:
         log.info("no Telegram token: only the web chat at /chat is running")
         app.state.telegram = None
         return None
-    from bot.telegram_app import build_application
+    from bot.telegram_app import POLL_INTERVAL, build_application
 
     telegram = build_application(settings, app.state.conversations, app.state.digests)
     await telegram.initialize()
@@ -166,7 +166,7 @@ async def _start_telegram(app: FastAPI, settings: Settings) -> Any:
         )
     else:
         assert telegram.updater is not None
-        await telegram.updater.start_polling(poll_interval=0.0, timeout=10)
+        await telegram.updater.start_polling(poll_interval=POLL_INTERVAL, timeout=10)
     app.state.telegram = telegram
     return telegram
 

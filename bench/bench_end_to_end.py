@@ -63,6 +63,7 @@ from bench.conversations import HOTEL_INTERNSHIP, ONBOARDING, Line, Player, Scri
 from bench.echo_bot import Pace, run_echo_baseline
 from bench.report import percentile, verdict
 from bot.conversation import ConversationService
+from bot.telegram_app import POLL_INTERVAL
 from dialogs.events import EventKind
 from tests.bot.telegram_chat import telegram_bot
 from tests.fakes.telegram import FakeBotApi
@@ -93,6 +94,7 @@ def script(catalogue: Catalogue) -> list[Line]:
 class Figures:
     updates: int = 0
     seconds: float = 0.0
+    polls: int = 0  # getUpdates requests during the run
     first_ms: list[float] = field(default_factory=list)  # update -> first bot message
     done_ms: list[float] = field(default_factory=list)  # update -> handler finished
     failures: list[str] = field(default_factory=list)
@@ -224,11 +226,13 @@ async def run_ours(
                     )
                     pace.start()
                 started = time.perf_counter()
+                polls_before = len(api.calls_to("getUpdates"))
                 async with asyncio.timeout(RUN_TIMEOUT):
                     await asyncio.gather(
                         *(_play(api, learner, lines, figures, pace) for learner in learners)
                     )
                 figures.seconds = time.perf_counter() - started
+                figures.polls = len(api.calls_to("getUpdates")) - polls_before
         finally:
             await engine.dispose()
     return figures
@@ -242,6 +246,7 @@ def summary(figures: Figures) -> dict[str, float]:
         "p95_ms": figures.p(95),
         "done_p50_ms": figures.p(50, "done_ms"),
         "done_p95_ms": figures.p(95, "done_ms"),
+        "polls_per_update": figures.polls / figures.updates if figures.updates else 0.0,
     }
 
 
@@ -300,6 +305,11 @@ async def run(
             f"  {n_chats} chats, round {number}:  echo {_figures(echo)}  |  "
             f"ours {_figures(ours)} (complete answer p95 {ours['done_p95_ms']:.1f} ms)  |  "
             f"ratio {ours['ratio']:.2f}"
+        )
+        print(
+            f"{'':22}getUpdates per update: echo {echo['polls_per_update']:.2f}, "
+            f"ours {ours['polls_per_update']:.2f} (ours pauses {POLL_INTERVAL * 1000:g} ms "
+            "between polls, bot/telegram_app.py)"
         )
         print(
             f"{'':22}echo on our aiohttp transport {echo_aiohttp['updates_per_s']:6.1f} upd/s  |  "

@@ -138,6 +138,7 @@ async def run_echo_baseline(
             assert app.updater is not None
             await app.updater.start_polling(poll_interval=0)
             try:
+                polls_before = len(api.calls_to("getUpdates"))
                 chats = range(FIRST_CHAT_ID, FIRST_CHAT_ID + n_chats)
                 started = time.perf_counter()
                 if pace is not None:
@@ -146,6 +147,7 @@ async def run_echo_baseline(
                     *(_converse(api, chat, messages_per_chat, latencies, pace) for chat in chats)
                 )
                 elapsed = time.perf_counter() - started
+                polls = len(api.calls_to("getUpdates")) - polls_before
             finally:
                 await app.updater.stop()
                 await app.stop()
@@ -154,6 +156,7 @@ async def run_echo_baseline(
         "updates_per_s": len(ordered) / elapsed,
         "p50_ms": _percentile(ordered, 50) * 1000,
         "p95_ms": _percentile(ordered, 95) * 1000,
+        "polls_per_update": polls / len(ordered) if ordered else 0.0,
     }
 
 

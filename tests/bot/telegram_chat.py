@@ -8,7 +8,7 @@ from typing import Any
 
 from api.settings import Settings
 from bot.conversation import ConversationService
-from bot.telegram_app import build_application
+from bot.telegram_app import POLL_INTERVAL, build_application
 from tests.chat_script import BotMessage
 from tests.fakes.telegram import FakeBotApi, SentMessage
 
@@ -72,7 +72,7 @@ async def telegram_bot(api: FakeBotApi, service: ConversationService) -> AsyncIt
     api.track(application)
     async with application:
         assert application.updater is not None
-        await application.updater.start_polling(poll_interval=0.0, timeout=1)
+        await application.updater.start_polling(poll_interval=POLL_INTERVAL, timeout=1)
         await application.start()
         try:
             yield
