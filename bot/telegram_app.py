@@ -21,7 +21,7 @@ from telegram import (
     Update,
 )
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
+from telegram.ext import Application, ContextTypes, TypeHandler
 
 from api.db.outage import log_failure
 from api.i18n import render, resolve_locale
@@ -30,6 +30,7 @@ from bot.conversation import ConversationService
 from bot.digests import DigestScheduler, on_tick
 from bot.processor import PerChatUpdateProcessor
 from bot.rendering import TELEGRAM_CAPTION_LIMIT, Card, Reply, ReplyButton, card_png
+from bot.resending import ResendingRateLimiter
 from bot.transport import AiohttpRequest
 from bot.updates import event_from_update
 from dialogs.texts import N_
@@ -65,10 +66,11 @@ def build_application(
         # and aiohttp makes each one several times cheaper (bot/transport.py).
         .request(AiohttpRequest())
         .get_updates_request(AiohttpRequest(connections=1))
-        # A 429 answer is waited out (its retry_after) and tried again. No overall cap
+        # A 429 answer is waited out (its retry_after) and tried again, and so is a call
+        # that failed on the way when that cannot send twice (bot/resending.py). No overall cap
         # here: replies to learners must stay quick; bulk digests have their own limit
         # (bot/digests.py), as Telegram's 30 a second is for bulk messages.
-        .rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=FLOOD_RETRIES))
+        .rate_limiter(ResendingRateLimiter(overall_max_rate=0, max_retries=FLOOD_RETRIES))
     )
     if settings.public_url:
         # Telegram calls our webhook route; no polling loop is needed.

@@ -93,10 +93,22 @@ class AiohttpRequest(BaseRequest):
                     method, url, data=body, headers=headers, timeout=timeout
                 ) as response:
                     return response.status, await response.read()
+        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as error:
+            # No connection was made: the request never left, so asking again is safe.
+            raise NotSent(f"aiohttp.{error.__class__.__name__}: {error}") from error
         except TimeoutError as error:
             raise TimedOut from error
         except aiohttp.ClientError as error:
-            raise NetworkError(f"aiohttp.{error.__class__.__name__}: {error}") from error
+            # The connection broke on the way: the Bot API may or may not have acted.
+            raise MaybeSent(f"aiohttp.{error.__class__.__name__}: {error}") from error
+
+
+class NotSent(NetworkError):
+    """The request never reached the Bot API (no connection could be made)."""
+
+
+class MaybeSent(NetworkError):
+    """The connection broke after the request went out: it may have been carried out."""
 
 
 def _given(value: Any, default: float | None) -> Any:
