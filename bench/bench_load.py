@@ -31,14 +31,23 @@ that many. What counts:
 * **errors**: an HTTP answer other than the expected one (5xx included), a timeout or a
   broken connection, a credential that does not verify, the bot saying "something went
   wrong", a Bot API call the service made that the fake refused, an ERROR line in the
-  service's log, the service process dying;
+  service's log, the service process dying. One broken request is not an error, as
+  browsers do not show it either: one that went out on a kept-alive connection and broke
+  before any byte of an answer came back (the server closing the idle connection as the
+  request arrived) is sent again once, and counted apart (``AsBrowsers``);
 * **lost answers**: an action whose answer did not arrive within ``REPLY_TIMEOUT``, and
   an endorser's answer whose news never reached the learner's chat;
 * **extra answers**: more messages than the action's answer has (a duplicate).
 
 Latency is update enqueued -> first message of the answer seen by the fake. The run
-prints throughput and p95 per sample and for the whole run, the memory slope over the
-second half (MB per minute, least squares) and judges it flat at <= ``FLAT_MB_PER_MIN``.
+prints throughput and p95 per sample and for the whole run, the chat p95 in the samples
+in which credentials were signed and in the others, the memory slope over the second
+half (MB per minute, least squares) and judges it flat at <= ``FLAT_MB_PER_MIN``.
+
+The machine is shared, so each sample also says what else was going on: how long the
+service's event loop was ready to run but waited for a core (``/proc/<pid>/schedstat``),
+how busy all cores were, and this process's own CPU and event-loop lateness (the fake
+Bot API and every learner live here; a late load generator looks like a slow service).
 """
 
 from __future__ import annotations
@@ -50,13 +59,15 @@ import os
 import random
 import re
 import signal
+import ssl
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -161,6 +172,12 @@ class Sample:
     actions: int
     per_second: float
     p95_ms: float
+    signed: int = 0  # credentials the service issued during the sample
+    bench_cpu_percent: float = float("nan")  # this process: the learners and the fake
+    lag_ms: float = 0.0  # the longest this process's event loop was late in the sample
+    # Waiting for a core: ms per second the service's event loop was ready but not run.
+    cpu_wait_ms: float = float("nan")
+    machine_percent: float = float("nan")  # all cores busy, whoever used them
 
 
 @dataclass
@@ -183,6 +200,8 @@ class Report:
     errors: list[str] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
+    # Requests sent again because the server had closed their idle connection (AsBrowsers).
+    resent: list[str] = field(default_factory=list)
     samples: list[Sample] = field(default_factory=list)
 
     @property
@@ -191,6 +210,11 @@ class Report:
 
     def p95(self, samples: Sequence[float]) -> float:
         return percentile(samples, 95) if samples else float("nan")
+
+    def signing_samples(self) -> tuple[list[Sample], list[Sample]]:
+        """The samples in which the service issued credentials, and the others."""
+        signing = [sample for sample in self.samples if sample.signed]
+        return signing, [sample for sample in self.samples if not sample.signed]
 
     def memory_slope(self) -> float:
         """MB per minute over the second half of the run (least squares)."""
@@ -294,6 +318,11 @@ class ServiceProcess:
             return float("nan")
         return (busy - last[1]) / (now - last[0]) * 100
 
+    def waited_for_cpu(self) -> float:
+        """Seconds the service's main thread (its event loop) was ready to run but waited
+        for a core (``/proc/<pid>/schedstat``): time other programs took from it."""
+        return int(Path(f"/proc/{self.pid}/schedstat").read_text().split()[1]) / 1e9
+
     def tail(self, chars: int = 3000) -> str:
         return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else ""
 
@@ -302,6 +331,14 @@ class ServiceProcess:
             return []
         text = self.log.read_text(errors="replace")
         return [line for line in text.splitlines() if line.startswith(("ERROR", "CRITICAL"))]
+
+
+def machine_busy() -> tuple[float, float]:
+    """Seconds all the machine's cores were busy, and seconds counted, from ``/proc/stat``."""
+    ticks = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = ticks[3] + ticks[4]  # idle and waiting for I/O
+    clock = os.sysconf("SC_CLK_TCK")
+    return (sum(ticks) - idle) / clock, sum(ticks) / clock
 
 
 def _free_port() -> int:
@@ -387,6 +424,7 @@ class Run:
     answered: dict[int, str] = field(default_factory=dict)  # learner's chat -> token answered
     credentials: list[str] = field(default_factory=list)  # ids of issued credentials
     consumed: dict[int, int] = field(default_factory=dict)  # chat -> messages accounted for
+    lag_ms: float = 0.0  # the event loop's worst lateness since the last sample
 
     def over(self) -> bool:
         return time.monotonic() >= self.ends_at
@@ -481,7 +519,7 @@ async def answer_link(
 async def endorser(run: Run, number: int, url: str) -> None:
     """Takes links the learners made and answers each, as a person in a browser would."""
     report = run.report
-    async with client_for(url) as client:
+    async with client_for(url, report) as client:
         while not run.over():
             try:
                 async with asyncio.timeout(max(0.0, run.ends_at - time.monotonic())):
@@ -498,11 +536,92 @@ async def endorser(run: Run, number: int, url: str) -> None:
             run.answered[chat_id] = token
 
 
-def client_for(url: str) -> httpx.AsyncClient:
-    # Idle connections are dropped well before the server's keep-alive (uvicorn: 5 s)
-    # would close them, as browsers do, so no request goes out on a closing connection.
+def client_for(url: str, report: Report | None = None) -> httpx.AsyncClient:
+    # Idle connections are dropped well before the server's keep-alive would close them,
+    # as browsers do, so no request goes out on a connection the server is closing.
     limits = httpx.Limits(keepalive_expiry=2.0)
-    return httpx.AsyncClient(base_url=url, timeout=HTTP_TIMEOUT, limits=limits)
+    transport = AsBrowsers(report or Report(), limits=limits, verify=_tls())
+    return httpx.AsyncClient(base_url=url, timeout=HTTP_TIMEOUT, transport=transport)
+
+
+@cache
+def _tls() -> ssl.SSLContext:
+    # Unused (plain http on loopback), but httpx makes one per client, loading the CA
+    # bundle each time: 60 clients starting at once held this event loop up for seconds.
+    return ssl.create_default_context()
+
+
+# What a connection the server closed looks like to the request that went out on it.
+CLOSED_UNDER_IT = (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)
+
+
+class AsBrowsers(httpx.AsyncBaseTransport):
+    """httpx's transport, with the one retry browsers make: a request that went out on
+    a kept-alive connection and broke before any byte of an answer came back is sent
+    again, once, on a new connection. That is the server having closed the connection
+    as idle just as the request arrived (its keep-alive timer and the request crossing),
+    which the client cannot tell in advance; it is counted in ``report.resent``. A
+    request that breaks on a new connection, or after the answer began, or breaks again,
+    is an error, and its message says which it was."""
+
+    def __init__(self, report: Report, **options: Any) -> None:
+        self._report = report
+        self._inner = httpx.AsyncHTTPTransport(**options)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        where = f"{request.method} {request.url.path}"
+        try:
+            return await self._send(request)
+        except CLOSED_UNDER_IT as error:
+            if not getattr(error, "idle_close", False):
+                raise
+            self._report.resent.append(f"{where}: {type(error).__name__} {error}")
+            return await self._send(request)
+
+    async def _send(self, request: httpx.Request) -> httpx.Response:
+        events: list[str] = []
+
+        async def trace(event: str, _info: dict[str, Any]) -> None:
+            events.append(event)
+
+        request.extensions = {**request.extensions, "trace": trace}
+        try:
+            response = await self._inner.handle_async_request(request)
+        except httpx.TransportError as error:
+            kept = "connection.connect_tcp.started" not in events
+            answered = "http11.receive_response_headers.complete" in events
+            said = (
+                f"{error} ({request.method} {request.url.path}, on "
+                f"{'a kept-alive' if kept else 'a new'} connection, "
+                f"{'after' if answered else 'before'} any answer)"
+            )
+            described = type(error)(said, request=request)
+            described.idle_close = kept and not answered  # type: ignore[attr-defined]
+            raise described from error
+        response.stream = _BodyDescribed(response.stream, request)
+        return response
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+class _BodyDescribed(httpx.AsyncByteStream):
+    """An answer's body, whose breaking says so (rather than an empty "ReadError")."""
+
+    def __init__(self, inner: Any, request: httpx.Request) -> None:
+        self._inner, self._request = inner, request
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._inner:
+                yield chunk
+        except httpx.TransportError as error:
+            request = self._request
+            said = f"{error} ({request.method} {request.url.path}, in the answer's body)"
+            raise type(error)(said, request=request) from error
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
 
 
 # --------------------------------------------------------------------------- verify clients
@@ -512,7 +631,7 @@ async def verifier(run: Run, number: int, url: str) -> None:
     """Fetches issued credentials and has the service verify them."""
     rng = random.Random(10_000 + number)
     report = run.report
-    async with client_for(url) as client:
+    async with client_for(url, report) as client:
         while not run.over():
             await asyncio.sleep(rng.uniform(*VERIFIER_PAUSE_S))
             if not run.credentials or run.over():
@@ -577,16 +696,28 @@ async def seed_credentials(service: ServiceProcess, count: int) -> None:
 # --------------------------------------------------------------------------- sampling
 
 
+async def loop_lag(run: Run, every: float = 0.05) -> None:
+    """How late this process's event loop wakes: a slow load generator (the fake Bot API
+    and every learner live here) would look like a slow service otherwise."""
+    while not run.over():
+        asked = time.monotonic()
+        await asyncio.sleep(every)
+        run.lag_ms = max(run.lag_ms, (time.monotonic() - asked - every) * 1000)
+
+
 async def sampler(run: Run, service: ServiceProcess) -> None:
     report, started = run.report, time.monotonic()
     last_actions, last_latencies, last_at = 0, 0, started
+    last_cpu, last_signed = time.process_time(), len(run.credentials)
+    last_wait, last_machine = service.waited_for_cpu(), machine_busy()
     service.cpu_percent()
     while True:
         await asyncio.sleep(run.options.sample_seconds)
         if not service.alive:
             report.errors.append(f"the service process died:\n{service.tail()}")
             return
-        now = time.monotonic()
+        now, cpu = time.monotonic(), time.process_time()
+        wait, machine = service.waited_for_cpu(), machine_busy()
         window = report.latencies_ms[last_latencies:]
         sample = Sample(
             at=now - started,
@@ -595,16 +726,26 @@ async def sampler(run: Run, service: ServiceProcess) -> None:
             actions=report.actions,
             per_second=(report.actions - last_actions) / (now - last_at),
             p95_ms=report.p95(window),
+            signed=len(run.credentials) - last_signed,
+            bench_cpu_percent=(cpu - last_cpu) / (now - last_at) * 100,
+            lag_ms=run.lag_ms,
+            cpu_wait_ms=(wait - last_wait) / (now - last_at) * 1000,
+            machine_percent=(machine[0] - last_machine[0]) / (machine[1] - last_machine[1]) * 100,
         )
         report.samples.append(sample)
         last_actions, last_latencies, last_at = report.actions, len(report.latencies_ms), now
+        last_cpu, last_signed, run.lag_ms = cpu, len(run.credentials), 0.0
+        last_wait, last_machine = wait, machine
         if not run.options.quiet:
             print(
                 f"  {sample.at:6.0f} s  rss {sample.rss_mb:7.1f} MB  cpu {sample.cpu_percent:4.0f}%"
                 f"  {sample.per_second:6.1f} actions/s  p95 {sample.p95_ms:7.1f} ms  "
                 f"chats {report.chats:5d}  forms {report.submitted:4d}  "
-                f"verified {report.verified:5d}  errors {len(report.errors)}  "
-                f"lost {len(report.lost)}",
+                f"signed {sample.signed:3d}  verified {report.verified:5d}  "
+                f"errors {len(report.errors)}  lost {len(report.lost)}  "
+                f"| waited for cpu {sample.cpu_wait_ms:4.0f} ms/s  machine "
+                f"{sample.machine_percent:3.0f}%  bench cpu {sample.bench_cpu_percent:3.0f}% "
+                f"lag {sample.lag_ms:5.0f} ms",
                 flush=True,
             )
         if run.over():
@@ -668,6 +809,8 @@ async def run(options: Options) -> Report:
                     f"{options.verifiers} verify clients, {options.minutes:g} min"
                 )
                 shared = Run(api, options, report, time.monotonic() + options.minutes * 60)
+                # Those signed so far, so the first sample counts only what the load signs.
+                await watch_credentials(shared, url, once=True)
                 started = time.monotonic()
                 tasks = [
                     *(learner(shared, n, scripts) for n in range(options.learners)),
@@ -676,7 +819,9 @@ async def run(options: Options) -> Report:
                     watch_credentials(shared, url),
                 ]
                 watching = asyncio.create_task(sampler(shared, service))
+                lagging = asyncio.create_task(loop_lag(shared))
                 await asyncio.gather(*tasks)
+                await lagging
                 report.seconds = time.monotonic() - started
                 await watching
                 await drain(shared, service)
@@ -704,6 +849,23 @@ def print_report(report: Report, options: Options) -> None:
             f"{statistics.median(windows):.1f} ms, best {min(windows):.1f} ms, "
             f"worst {max(windows):.1f} ms"
         )
+    signing, other = report.signing_samples()
+    for name, during in (("while credentials were signed", signing), ("otherwise", other)):
+        p95s = [sample.p95_ms for sample in during if sample.p95_ms == sample.p95_ms]
+        if p95s:
+            waited = statistics.median(sample.cpu_wait_ms for sample in during)
+            print(
+                f"  chat p95 in the {len(p95s)} samples {name}: median "
+                f"{statistics.median(p95s):.1f} ms, worst {max(p95s):.1f} ms (the service "
+                f"waited for a core {waited:.0f} ms/s, median)"
+            )
+    if report.samples:
+        worst = max(report.samples, key=lambda s: s.lag_ms)
+        print(
+            f"  this process (learners, endorsers, the fake Bot API): cpu median "
+            f"{statistics.median(s.bench_cpu_percent for s in report.samples):.0f}%, event loop "
+            f"late by up to {worst.lag_ms:.0f} ms (at {worst.at:.0f} s)"
+        )
     print(
         f"  endorser page p95 {report.p95(report.page_ms):.1f} ms, form p95 "
         f"{report.p95(report.submit_ms):.1f} ms, verify p95 {report.p95(report.verify_ms):.1f} ms"
@@ -714,7 +876,15 @@ def print_report(report: Report, options: Options) -> None:
             f"  resident memory: first sample {memory[0]:.1f} MB, last {memory[-1]:.1f} MB, "
             f"peak {max(memory):.1f} MB"
         )
-    for kind, found in (("error", report.errors), ("lost", report.lost), ("extra", report.extra)):
+    print(
+        f"  requests sent again after the server closed their idle connection: {len(report.resent)}"
+    )
+    for kind, found in (
+        ("error", report.errors),
+        ("lost", report.lost),
+        ("extra", report.extra),
+        ("sent again", report.resent),
+    ):
         for line in found[:10]:
             print(f"  {kind}: {line}")
     label = f"{options.learners} learners, {options.minutes:g} min"

@@ -128,6 +128,9 @@ _NON_PROPAGATING: LRUCache[str, dict[str, Any]] = LRUCache(maxsize=1024)
 # no longer changing) active contexts about 180 times; the answers are kept here, each
 # with its context so that an id is never mistaken for another object's. Contexts
 # being built (inside _process_context) are still changing, so nothing is kept then.
+# Only terms and types (``vocab``) are kept: the other values are the document's own
+# ids (the credential's URL, its subject's), new in every credential, which would only
+# fill the dict (five entries a credential, never asked for again).
 _EXPANDED_IRIS: dict[tuple[int, str, Any, bool], tuple[Any, Any]] = {}
 _EXPANDED_IRIS_MAX: Final = 16_384
 
@@ -146,7 +149,12 @@ class _StrictProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
         local_ctx: Any = None,
         defined: Any = None,
     ) -> Any:
-        if self._building_context or local_ctx is not None or not isinstance(value, str):
+        if (
+            self._building_context
+            or local_ctx is not None
+            or not vocab
+            or not isinstance(value, str)
+        ):
             return super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
         key = (id(active_ctx), value, base, vocab)
         hit = _EXPANDED_IRIS.get(key)

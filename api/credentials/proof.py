@@ -7,12 +7,16 @@ options' hash followed by the document's hash with Ed25519.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import re
+import threading
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, Final
 
 from cachetools import LRUCache
@@ -120,9 +124,15 @@ def _options_nquads(options: Mapping[str, Any]) -> str:
     return canonical_nquads(options)
 
 
+# pyld, its caches and ours (here and in jsonld.py) are not made for two threads at
+# once: whichever thread canonicalises holds this lock.
+_CANONICALISING = threading.Lock()
+
+
 def _hash_data(document: Mapping[str, Any], options: Mapping[str, Any]) -> bytes:
-    options_hash = hashlib.sha256(_options_nquads(options).encode()).digest()
-    document_hash = hashlib.sha256(canonical_nquads(document).encode()).digest()
+    with _CANONICALISING:
+        options_hash = hashlib.sha256(_options_nquads(options).encode()).digest()
+        document_hash = hashlib.sha256(canonical_nquads(document).encode()).digest()
     return options_hash + document_hash
 
 
@@ -138,6 +148,28 @@ def sign(document: Mapping[str, Any], signer: Signer, *, created: datetime) -> d
     }
     signature = signer.sign(_hash_data(unsecured, {"@context": document["@context"], **options}))
     return {**unsecured, "proof": {**options, "proofValue": encode_z(signature)}}
+
+
+# Canonicalising is pure Python: about a millisecond for a credential we issue, but a
+# body of up to 256 KB sent to /credentials/verify or /credentials/issue takes pyld most
+# of a second (170 KB: 0.6 s). On the event loop that would hold every chat, page and
+# API call up meanwhile, so the service signs and verifies in a worker thread. One
+# thread: the work is serialised by the lock above anyway.
+_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="canonicalise")
+
+
+async def sign_in_worker(
+    document: Mapping[str, Any], signer: Signer, *, created: datetime
+) -> dict[str, Any]:
+    """``sign``, in the worker thread, so the event loop keeps serving meanwhile."""
+    work = partial(sign, document, signer, created=created)
+    return await asyncio.get_running_loop().run_in_executor(_WORKER, work)
+
+
+async def verify_in_worker(document: Mapping[str, Any], resolve_key: KeyResolver) -> str:
+    """``verify``, in the worker thread; ``resolve_key`` must not touch the database."""
+    work = partial(verify, document, resolve_key)
+    return await asyncio.get_running_loop().run_in_executor(_WORKER, work)
 
 
 def verify(document: Mapping[str, Any], resolve_key: KeyResolver) -> str:

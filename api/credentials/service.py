@@ -407,7 +407,7 @@ async def _sign_and_store(
         )
         values = {
             "id": credential_id,
-            "document": proof.sign(document, sign.signer, created=now),
+            "document": await proof.sign_in_worker(document, sign.signer, created=now),
             "status_list": number,
             "status_index": index,
             "issued_at": now,
@@ -551,7 +551,7 @@ async def status_list_credential(
     document = status.list_credential(
         issuance.base_url, number, sign.did, proof.timestamp(now), revoked
     )
-    return proof.sign(document, sign.signer, created=now)
+    return await proof.sign_in_worker(document, sign.signer, created=now)
 
 
 # --------------------------------------------------------------------------------------
@@ -663,7 +663,7 @@ async def verify(
         return found[1]
 
     try:
-        proof.verify(document, resolve)
+        await proof.verify_in_worker(document, resolve)
         result.checks["signature"] = "ok"
     except proof.ProofError as error:
         code = "changed" if error.code == "changed" else error.code

@@ -413,7 +413,7 @@ def _form_page(
     if fresh_cookie:
         cookie = new_form_cookie()
     if form is None and not notice:
-        key = (locale, linked.shown())
+        key = (linked.id, locale, linked.shown())
         page = pages.forms.get(key)
         if page is None:
             page = _render_form(pages, linked, locale, LINK_MARKER, FORM_TOKEN_MARKER, None, "")
@@ -744,6 +744,7 @@ async def _take_answer(request: Request, token: str, posted: dict[str, str] | No
             )
         except RequestClosed as closed:
             return _closed_page(request, found, closed.state)
+    pages.forms.forget(found.id)  # answered: its form is not shown again
     # The news loop signs the answer's credentials (queued with it) and tells the learner.
     notices.wake(request.app.state)
     locale = _locale(request, found)
