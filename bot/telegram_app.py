@@ -11,6 +11,7 @@ import asyncio
 import logging
 from typing import Any
 
+from cachetools import LRUCache
 from telegram import (
     CallbackQuery,
     CopyTextButton,
@@ -45,6 +46,9 @@ FLOOD_RETRIES = 3
 # each (measured: 0.87 getUpdates per update under 100 chats): as much HTTP again as the
 # answers themselves. A pause of 10 ms lets them gather; an update waits at most that.
 POLL_INTERVAL = 0.01
+# Telegram file ids of drawn pictures, and the language of recent chats.
+PICTURES_REMEMBERED = 1024
+CHATS_REMEMBERED = 10_000
 SOMETHING_WENT_WRONG = N_(
     "Sorry, something went wrong on my side. Your answers are saved. Please try again in a moment."
 )
@@ -77,7 +81,10 @@ def build_application(
         builder = builder.updater(None)
     application = builder.build()
     application.bot_data["conversations"] = conversations
-    application.bot_data["photo_ids"] = {}
+    # Per-chat and per-picture memories are bounded: a service that runs for months sees
+    # every learner it ever had (PTB's own chat_data would keep one entry per chat forever).
+    application.bot_data["photo_ids"] = LRUCache(maxsize=PICTURES_REMEMBERED)
+    application.bot_data["locales"] = LRUCache(maxsize=CHATS_REMEMBERED)
     application.add_handler(TypeHandler(Update, handle_update))
     application.add_error_handler(on_error)
     if digests is not None:
@@ -115,9 +122,8 @@ async def handle_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     finally:
         if acknowledged is not None:
             await acknowledged
-    if context.chat_data is not None:
-        # For on_error: the language to say "try again" in when the database is away.
-        context.chat_data["locale"] = result.locale
+    # For on_error: the language to say "try again" in when the database is away.
+    context.bot_data["locales"][chat.id] = result.locale
     for reply in result.replies:
         await send_reply(context, chat.id, reply, tapped)
 
@@ -158,7 +164,7 @@ async def send_reply(
         await bot.send_message(chat_id, reply.text_with_emoji, reply_markup=markup)
         return
     fits = len(reply.text) <= TELEGRAM_CAPTION_LIMIT
-    photo_ids: dict[Card, str] = context.bot_data["photo_ids"]
+    photo_ids: LRUCache[Card, str] = context.bot_data["photo_ids"]
     photo: Any = photo_ids.get(reply.card) or card_png(reply.card)
     sent = await bot.send_photo(
         chat_id,
@@ -210,7 +216,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     user = update.effective_user
-    chosen = context.chat_data.get("locale") if context.chat_data else None
+    chosen = context.bot_data.get("locales", {}).get(update.effective_chat.id)
     locale = resolve_locale(chosen, user.language_code if user else None)
     try:
         await context.bot.send_message(
