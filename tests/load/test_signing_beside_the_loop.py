@@ -30,6 +30,15 @@ T = TypeVar("T")
 LATER = ISSUED + timedelta(days=1)
 
 
+def _held_by_another_thread() -> bool:
+    """Whether a canonicalisation is under way in another thread (the lock is reentrant,
+    so this thread can only learn it by trying)."""
+    if proof._CANONICALISING.acquire(blocking=False):
+        proof._CANONICALISING.release()
+        return False
+    return True
+
+
 async def while_the_loop_turns(work: Awaitable[T]) -> tuple[T, int]:
     """``work``'s result, and how many turns of the event loop saw a canonicalisation
     under way meanwhile."""
@@ -39,7 +48,7 @@ async def while_the_loop_turns(work: Awaitable[T]) -> tuple[T, int]:
     async def turn() -> None:
         nonlocal seen
         while not done:
-            seen += proof._CANONICALISING.locked()
+            seen += _held_by_another_thread()
             await asyncio.sleep(0)
 
     turning = asyncio.create_task(turn())
