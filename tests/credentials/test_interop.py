@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from api.credentials import service
+from api.credentials.models import Credential
 from api.skills.catalogue import Catalogue
 from tests.credentials.conftest import ISSUED, Answered, issuance
 from tests.credentials.interop import available, js_verify
@@ -26,11 +27,10 @@ def _verifier() -> None:
     pytest.skip(missing)
 
 
-@pytest.mark.parametrize("public_url", ["https://merit.example", ""])
-async def test_theirs_agrees_with_ours(
-    answered: Answered, catalogue: Catalogue, public_url: str
-) -> None:
-    issuer = issuance(public_url)
+async def issued_with_keys(
+    answered: Answered, catalogue: Catalogue, issuer: service.Issuance
+) -> tuple[Credential, dict[str, Any], dict[str, Any]]:
+    """A credential, and what a verifier needs beside it: our DID document and its status list."""
     (credential,) = await issue(answered, catalogue, issuer=issuer)
     async with answered.sessions() as session, session.begin():
         did = await service.our_did_document(session, issuer, ISSUED)
@@ -38,6 +38,15 @@ async def test_theirs_agrees_with_ours(
             session, credential.status_list, issuance=issuer, now=ISSUED
         )
     assert listed is not None
+    return credential, did, listed
+
+
+@pytest.mark.parametrize("public_url", ["https://merit.example", ""])
+async def test_theirs_agrees_with_ours(
+    answered: Answered, catalogue: Catalogue, public_url: str
+) -> None:
+    issuer = issuance(public_url)
+    credential, did, listed = await issued_with_keys(answered, catalogue, issuer)
     original = credential.document
     renamed = copy.deepcopy(original)
     renamed["credentialSubject"]["identifier"][0]["identityHash"] = "Jakob"
@@ -110,13 +119,7 @@ async def test_any_single_value_changed_fails_in_ours_and_in_theirs(
     answered: Answered, catalogue: Catalogue
 ) -> None:
     issuer = issuance("https://merit.example")
-    (credential,) = await issue(answered, catalogue, issuer=issuer)
-    async with answered.sessions() as session, session.begin():
-        did = await service.our_did_document(session, issuer, ISSUED)
-        listed = await service.status_list_credential(
-            session, credential.status_list, issuance=issuer, now=ISSUED
-        )
-    assert listed is not None
+    credential, did, listed = await issued_with_keys(answered, catalogue, issuer)
     paths = _leaves(credential.document)
     assert len(paths) > 60, "the credential carries the EU elements, its evidence and its proof"
     copies = [_changed_at(credential.document, path) for path in paths]
