@@ -257,18 +257,22 @@ async def bare_request(client: httpx.AsyncClient, n: int) -> Timing:
     return server_ms(response), seen
 
 
+# What a benchmark's endorser writes in the form, besides its token and the verdicts
+# (bench_load.py sends the same).
+ENDORSER_ANSWER = {
+    "relationship": "supervisor",
+    "period_from": "2026-03",
+    "comment": "Careful and on time.",
+    "name": "Maria Berg",
+    "role": "Head of housekeeping",
+    "organisation": "Hotell Norra",
+    "email": "maria@hotel.example",
+    "declared": "yes",
+}
+
+
 def answer_fields(token: str, cookie: str, outcome_ids: Sequence[int]) -> dict[str, str]:
-    fields = {
-        "form_token": form_token(token, cookie),
-        "relationship": "supervisor",
-        "period_from": "2026-03",
-        "comment": "Careful and on time.",
-        "name": "Maria Berg",
-        "role": "Head of housekeeping",
-        "organisation": "Hotell Norra",
-        "email": "maria@hotel.example",
-        "declared": "yes",
-    }
+    fields = {"form_token": form_token(token, cookie), **ENDORSER_ANSWER}
     for outcome_id in outcome_ids:
         fields[f"verdict-{outcome_id}"] = "yes"
     return fields

@@ -81,6 +81,7 @@ from api.credentials.models import Credential
 from api.db.engine import create_engine, create_session_factory
 from api.skills.catalogue import default_catalogue
 from bench.bench_end_to_end import _send, database_label
+from bench.bench_endorsement_page import ENDORSER_ANSWER
 from bench.conversations import HOTEL_INTERNSHIP, ONBOARDING, Line, Player, self_check
 from bench.report import percentile, verdict
 from tests.fakes.telegram import FakeBotApi, SentMessage
@@ -496,15 +497,8 @@ async def answer_link(
     await asyncio.sleep(random.uniform(*reads))
     fields = {
         "form_token": form[1],
-        "relationship": "supervisor",
-        "period_from": "2026-03",
-        "period_to": "",
-        "comment": "Careful and on time.",
-        "name": "Maria Berg",
-        "role": "Head of housekeeping",
-        "organisation": "Hotell Norra",
-        "email": "maria@hotel.example",
-        "declared": "yes",
+        **ENDORSER_ANSWER,
+        "period_to": "",  # as a browser sends the empty field
         **{name: "yes" for name in verdicts},
     }
     started = time.perf_counter()
