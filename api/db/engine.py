@@ -13,13 +13,14 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import PoolResetState
 
+from api.db.sqlite_on_loop import connect_in_loop
+
 
 def create_engine(url: str) -> AsyncEngine:
     kwargs: dict[str, Any] = {}
     if url.startswith("sqlite"):
-        # The default SQLite journal blocks readers while a learner's answer is written;
-        # WAL lets the web chat and the bot read while another chat saves.
-        kwargs["connect_args"] = {"timeout": 30}
+        # On the loop's thread rather than aiosqlite's; waiting for a lock is async.
+        kwargs["async_creator"] = connect_in_loop(url)
         # See _sqlite_reset below: a rollback only when a transaction is open.
         kwargs["pool_reset_on_return"] = None
     else:
@@ -36,6 +37,8 @@ def create_engine(url: str) -> AsyncEngine:
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            # The default SQLite journal blocks readers while a learner's answer is
+            # written; WAL lets the web chat and the bot read while another chat saves.
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
@@ -44,10 +47,10 @@ def create_engine(url: str) -> AsyncEngine:
 
         @event.listens_for(engine.sync_engine, "reset")
         def _sqlite_reset(dbapi_connection: Any, _record: Any, reset: PoolResetState) -> None:
-            # The pool's usual reset is a rollback on every return, one more trip to
-            # aiosqlite's thread for each learner action. SQLite (Python's driver) opens
-            # a transaction only on the first write, and a commit or rollback closes it,
-            # so after nearly every session there is nothing to roll back.
+            # The pool's usual reset is a rollback on every return, one more statement
+            # for each learner action. SQLite (Python's driver) opens a transaction only
+            # on the first write, and a commit or rollback closes it, so after nearly
+            # every session there is nothing to roll back.
             if reset.terminate_only or not reset.asyncio_safe:
                 return  # the pool closes this connection instead
             if dbapi_connection.driver_connection.in_transaction:
