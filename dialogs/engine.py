@@ -463,6 +463,10 @@ def _all_buttons(turn: Turn, step: Step) -> list[Button]:
 def _has_button(turn: Turn, step: Step, value: str) -> bool:
     if step.buttons is None:
         return False
+    offered = turn.state.get("offered")
+    if offered is not None and offered["step"] == step.id:
+        return value in offered["values"]
+    # Asked before the state kept what it offered (or by another step): build them again.
     return any(b.value == value for row in step.buttons(turn) for b in row)
 
 
@@ -556,6 +560,9 @@ def _ask(turn: Turn, step: Step) -> None:
     stamp = _stamp(turn, "")  # "seq|", the same for every button
     asked = step.buttons(turn) if step.buttons else []
     rows = [tuple([_stamped(b, stamp) for b in row]) for row in asked if row]
+    # What a tap may answer, so the tap is checked against what the learner saw without
+    # building this step's buttons a second time (that was an eighth of every step).
+    turn.state["offered"] = {"step": step.id, "values": [b.value for row in asked for b in row]}
     rows.append(tuple([_stamped(b, stamp) for b in _nav_row(step)]))
     turn.outputs.append(
         Say(

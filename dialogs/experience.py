@@ -175,11 +175,16 @@ def _year_typed(turn: Turn, text: str, key: str, next_step: str) -> None:
     turn.go(next_step)
 
 
+_MONTHS = [Button(f"m{m}", YearMonth(0, m)) for m in range(1, 13)]
+# Built once: the same twelve months (and "I do not remember") every time.
+_MONTH_ROWS: tuple[list[Button], ...] = (
+    *(_MONTHS[i : i + 3] for i in range(0, 12, 3)),
+    [Button("m0", pN_("button", "I do not remember"), "🤷")],
+)
+
+
 def _month_rows(_turn: Turn) -> list[list[Button]]:
-    buttons = [Button(f"m{m}", YearMonth(0, m)) for m in range(1, 13)]
-    rows = [buttons[i : i + 3] for i in range(0, 12, 3)]
-    rows.append([Button("m0", pN_("button", "I do not remember"), "🤷")])
-    return rows
+    return list(_MONTH_ROWS)
 
 
 def _start_month(turn: Turn, value: str) -> None:

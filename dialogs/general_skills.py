@@ -124,15 +124,19 @@ def _question_prompt(turn: Turn) -> Text:
     return Joined(tuple(lines))
 
 
-def _question_buttons(turn: Turn) -> list[list[Button]]:
-    rows = [[Button(level, label, emoji)] for level, (emoji, label) in LEVELS.items()]
-    rows.append(
-        [
-            Button("example", pN_("button", "Tell about a time"), "💬"),
-            Button("skip", pN_("button", "Skip this topic"), "⏭️"),
-        ]
-    )
-    return rows
+# The same for every question of the self-check (most of a session's steps), so built
+# once; buttons are immutable and the engine only reads the rows.
+_QUESTION_ROWS: tuple[list[Button], ...] = (
+    *([Button(level, label, emoji)] for level, (emoji, label) in LEVELS.items()),
+    [
+        Button("example", pN_("button", "Tell about a time"), "💬"),
+        Button("skip", pN_("button", "Skip this topic"), "⏭️"),
+    ],
+)
+
+
+def _question_buttons(_turn: Turn) -> list[list[Button]]:
+    return list(_QUESTION_ROWS)
 
 
 def _finish_topic(turn: Turn) -> None:
