@@ -9,19 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
 
 from cachetools import LRUCache
-from telegram import (
-    CallbackQuery,
-    CopyTextButton,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    InputFile,
-    Message,
-    Update,
-)
-from telegram.error import BadRequest, TelegramError
+from telegram import CallbackQuery, Message, Update
+from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from api.db.outage import log_failure
@@ -30,8 +21,8 @@ from api.settings import Settings
 from bot.conversation import ConversationService
 from bot.digests import DigestScheduler, on_tick
 from bot.processor import PerChatUpdateProcessor
-from bot.rendering import TELEGRAM_CAPTION_LIMIT, Card, Reply, ReplyButton, card_png
 from bot.resending import ResendingRateLimiter
+from bot.sending import send_reply
 from bot.transport import AiohttpRequest
 from bot.updates import event_from_update
 from dialogs.texts import N_
@@ -135,78 +126,6 @@ async def _acknowledge(query: CallbackQuery) -> None:
         # Telegram takes an answer only for a short while: a tap that waited longer (sent
         # while the service was down, say) cannot be acknowledged, but it still counts.
         log.info("could not acknowledge a tap: %s", error)
-
-
-async def send_reply(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply, tapped: Message | None
-) -> None:
-    markup = _keyboard(reply)
-    bot = context.bot
-    if reply.replace_tapped and tapped is not None:
-        try:
-            if tapped.photo:
-                await bot.edit_message_caption(
-                    chat_id, tapped.message_id, caption=reply.text, reply_markup=markup
-                )
-            else:
-                await bot.edit_message_text(
-                    reply.text_with_emoji, chat_id, tapped.message_id, reply_markup=markup
-                )
-            return
-        except BadRequest as error:
-            if "not modified" in str(error).lower():
-                return
-            log.info("could not edit the tapped message, sending a new one: %s", error)
-    if reply.file is not None:
-        await _send_file(bot, chat_id, reply, markup)
-        return
-    if reply.card is None:
-        await bot.send_message(chat_id, reply.text_with_emoji, reply_markup=markup)
-        return
-    fits = len(reply.text) <= TELEGRAM_CAPTION_LIMIT
-    photo_ids: LRUCache[Card, str] = context.bot_data["photo_ids"]
-    photo: Any = photo_ids.get(reply.card) or card_png(reply.card)
-    sent = await bot.send_photo(
-        chat_id,
-        photo,
-        caption=reply.text if fits else None,
-        reply_markup=markup if fits else None,
-    )
-    if sent.photo:
-        # Telegram keeps the picture: later sends need only its id, not the bytes.
-        photo_ids[reply.card] = sent.photo[-1].file_id
-    if not fits:
-        await bot.send_message(chat_id, reply.text, reply_markup=markup)
-
-
-async def _send_file(
-    bot: Any, chat_id: int, reply: Reply, markup: InlineKeyboardMarkup | None
-) -> None:
-    assert reply.file is not None
-    document = InputFile(reply.file.data, filename=reply.file.name, attach=True)
-    fits = len(reply.text_with_emoji) <= TELEGRAM_CAPTION_LIMIT
-    await bot.send_document(
-        chat_id,
-        document,
-        caption=reply.text_with_emoji if fits else None,
-        reply_markup=markup if fits else None,
-    )
-    if not fits:
-        await bot.send_message(chat_id, reply.text_with_emoji, reply_markup=markup)
-
-
-def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    if not reply.buttons:
-        return None
-    return InlineKeyboardMarkup([[_button(b) for b in row] for row in reply.buttons])
-
-
-def _button(button: ReplyButton) -> InlineKeyboardButton:
-    if button.kind == "url":
-        return InlineKeyboardButton(button.label, url=button.data)
-    if button.kind == "copy":
-        return InlineKeyboardButton(button.label, copy_text=CopyTextButton(button.data))
-    return InlineKeyboardButton(button.label, callback_data=button.data)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 from telegram import Bot
 
 from bot.rendering import Reply, ReplyButton, ReplyFile
-from bot.telegram_app import send_reply
+from bot.sending import send_reply
 from bot.webchat.routes import _reply_json
 from tests.fakes.telegram import FakeBotApi
 
