@@ -63,9 +63,11 @@ def share_malloc_arenas(arenas: int = 2) -> None:
     """Let the service's threads share two malloc arenas (glibc only; elsewhere nothing).
 
     glibc gives each thread that allocates its own arena of memory and seldom returns
-    them. aiosqlite runs a thread per database connection, so on SQLite the resident
-    memory kept creeping up under load (+1.5 MB a minute over ten minutes) although no
-    object was kept; with two arenas it stays flat (bench/bench_load.py). The same as
+    them. When aiosqlite ran a thread per database connection, the resident memory on
+    SQLite kept creeping up under load (+1.5 MB a minute over ten minutes) although no
+    object was kept; with two arenas it stayed flat (bench/bench_load.py). SQLite now
+    runs on the loop's thread (api/db/sqlite_on_loop.py), but the service still has
+    threads that allocate (signing big documents, asyncio's default executor). The same as
     MALLOC_ARENA_MAX=2 in the environment, but without relying on whoever starts us.
     Called before any thread starts, so none has an arena of its own yet.
     """

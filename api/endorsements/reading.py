@@ -12,7 +12,9 @@ interpreter's switch interval (5 ms). Under 50 clients each page waited several 
 those. A read of a few indexed rows is cheaper than one hand-over, so on SQLite the
 page reads through a plain (synchronous) connection that only ever reads; in WAL
 mode a reader never waits for a writer. Writes, and every other database, stay on
-the async engine (asyncpg has no thread to hop to).
+the async engine (asyncpg has no thread to hop to). Since api/db/sqlite_on_loop.py
+the async engine no longer hops on SQLite either; this reader stays because it is
+one statement on a connection that cannot write.
 """
 
 from __future__ import annotations
