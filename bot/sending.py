@@ -84,8 +84,10 @@ async def _send_text(bot: Any, chat_id: int, text: str, reply: Reply) -> None:
 
 
 async def _post_unread(bot: Any, method: str, **params: Any) -> None:
-    """One Bot API call whose answer is not needed (see the module's docstring)."""
-    await bot._post(method, {key: value for key, value in params.items() if value is not None})
+    """One Bot API call whose answer is not needed (see the module's docstring).
+
+    ``_post`` leaves out parameters that are None (no keyboard, say), as every PTB method does."""
+    await bot._post(method, params)
 
 
 async def _send_file(
