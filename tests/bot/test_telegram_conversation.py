@@ -40,6 +40,38 @@ async def test_toggling_a_skill_edits_the_message_instead_of_sending_a_new_one(
     assert chat.sent[before].method == "editMessageText"
 
 
+async def _at_the_skills(chat: TelegramChat) -> tuple[int, tuple[str, str]]:
+    """Where a tap changes the message in place: (messages so far, the first skill button)."""
+    await talk(chat, ONBOARDING_IN_ENGLISH)
+    await talk(chat, HOTEL_INTERNSHIP[:9])
+    await talk(chat, [("tap: Done", "These skills may fit")])
+    label, data = last_with_buttons(chat).buttons[0][0]
+    return len(chat.sent), (label[2:], data)  # the label without its box
+
+
+async def test_a_message_telegram_will_not_edit_any_more_comes_again_as_a_new_one(
+    api: FakeBotApi,
+) -> None:
+    chat = TelegramChat(api, chat_id=1005)
+    before, (skill, _) = await _at_the_skills(chat)
+    api.fail_next("editMessageText", status=400, description="Bad Request: message can't be edited")
+    await talk(chat, [(f"tap: {skill}", "You have chosen 1 skill")])
+    assert api.calls_to("editMessageText")[-1].status == 400
+    (sent,) = chat.sent[before:]
+    assert sent.method == "sendMessage"
+    assert sent.labels[0] == f"☑️ {skill}"  # chosen, as the edit would have shown
+    assert any(label.endswith("Done") for label in sent.labels)
+
+
+async def test_an_edit_that_would_change_nothing_is_left_at_that(api: FakeBotApi) -> None:
+    chat = TelegramChat(api, chat_id=1006)
+    before, (_, data) = await _at_the_skills(chat)
+    api.fail_next("editMessageText", status=400, description="Bad Request: message is not modified")
+    await chat.tap_again(data)
+    assert api.calls_to("editMessageText")[-1].status == 400
+    assert chat.sent[before:] == []  # no new message, and no "something went wrong"
+
+
 async def test_whatever_the_phone_sends_gets_a_kind_answer_and_nothing_is_lost(
     api: FakeBotApi,
 ) -> None:
