@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -279,7 +280,7 @@ def advance(
     state: Mapping[str, Any] | None, event: Event, context: Context
 ) -> tuple[dict[str, Any], list[Output]]:
     """Handle one learner action. The given state is not changed."""
-    working = _copy_state(dict(state)) if state else new_state()
+    working = _copy_state(state if type(state) is dict else dict(state)) if state else new_state()
     if working.get("v") != STATE_VERSION or working.get("at") not in STEPS:
         # An old or damaged state: keep what the learner chose about themselves.
         profile = working.get("profile") or {}
@@ -514,8 +515,11 @@ _NAV_ROWS = {
 }
 
 
-def _nav_row(step: Step) -> tuple[Button, ...]:
-    return _NAV_ROWS[step.back, step.pause]
+@lru_cache(maxsize=4096)
+def _stamped_nav_row(back: bool, pause: bool, stamp: str) -> tuple[Button, ...]:
+    """The nav row stamped for a question. Every learner's n-th question has the same
+    stamp, and there are four nav rows, so most questions find theirs made already."""
+    return tuple([_stamped(b, stamp) for b in _NAV_ROWS[back, pause]])
 
 
 def _make_stamper() -> Callable[[Button, str], Button]:
@@ -563,7 +567,7 @@ def _ask(turn: Turn, step: Step) -> None:
     # What a tap may answer, so the tap is checked against what the learner saw without
     # building this step's buttons a second time (that was an eighth of every step).
     turn.state["offered"] = {"step": step.id, "values": [b.value for row in asked for b in row]}
-    rows.append(tuple([_stamped(b, stamp) for b in _nav_row(step)]))
+    rows.append(_stamped_nav_row(step.back, step.pause, stamp))
     turn.outputs.append(
         Say(
             prompt,
