@@ -47,19 +47,38 @@ def too_many_requests(retry_after: int) -> ApiError:
     )
 
 
-UNAUTHORIZED = ApiError(401, "Unauthorized")
-NOT_FOUND = ApiError(404, "Not Found")
-BLOCKED = ApiError(403, "Forbidden: bot was blocked by the user")
-POLL_CONFLICT = ApiError(
-    409,
-    "Conflict: terminated by other getUpdates request; "
-    "make sure that only one bot instance is running",
-)
-WEBHOOK_CONFLICT = ApiError(
-    409,
-    "Conflict: can't use getUpdates method while webhook is active; "
-    "use deleteWebhook to delete the webhook first",
-)
+# Each error is made afresh when raised, never one shared instance: a raised exception
+# keeps its traceback, and with it every frame's locals (the whole fake world of the
+# run that raised it last), which kept one run's records alive into the next.
+
+
+def unauthorized() -> ApiError:
+    return ApiError(401, "Unauthorized")
+
+
+def not_found() -> ApiError:
+    return ApiError(404, "Not Found")
+
+
+def blocked() -> ApiError:
+    return ApiError(403, "Forbidden: bot was blocked by the user")
+
+
+def poll_conflict() -> ApiError:
+    return ApiError(
+        409,
+        "Conflict: terminated by other getUpdates request; "
+        "make sure that only one bot instance is running",
+    )
+
+
+def webhook_conflict() -> ApiError:
+    return ApiError(
+        409,
+        "Conflict: can't use getUpdates method while webhook is active; "
+        "use deleteWebhook to delete the webhook first",
+    )
+
 
 # Default descriptions for injected faults, as Telegram's front end words them.
 FAULT_DESCRIPTIONS: dict[int, str] = {

@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from tests.fakes._telegram_errors import NOT_FOUND, UNAUTHORIZED, ApiError, bad_request
+from tests.fakes._telegram_errors import ApiError, bad_request, not_found, unauthorized
 from tests.fakes._telegram_methods import BotApiMethods, BotRequest
 from tests.fakes._telegram_records import ApiCall, JsonDict, UploadedFile
 from tests.fakes._telegram_state import TelegramWorld
@@ -113,9 +113,9 @@ class BotApiRoutes:
         self._world.calls.append(call)
         try:
             if request.path_params["token"] != self._world.token:
-                raise UNAUTHORIZED
+                raise unauthorized()
             if canonical is None:
-                raise NOT_FOUND
+                raise not_found()
             await self._inject_faults(canonical, params)
             result = await self._methods.call(BotRequest(canonical, params, files, received_at))
         except ApiError as error:
@@ -142,7 +142,7 @@ class BotApiRoutes:
         stored = self._world.files.by_path(request.path_params["file_path"])
         wrong_token = request.path_params["token"] != self._world.token
         if wrong_token or stored is None or stored.data is None:
-            return JSONResponse(NOT_FOUND.envelope(), status_code=404)
+            return JSONResponse(not_found().envelope(), status_code=404)
         return Response(stored.data, media_type=stored.mime_type or "application/octet-stream")
 
 

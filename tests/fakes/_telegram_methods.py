@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from tests.fakes._telegram_errors import BLOCKED, WEBHOOK_CONFLICT, bad_request
+from tests.fakes._telegram_errors import bad_request, blocked, webhook_conflict
 from tests.fakes._telegram_markup import (
     check_caption,
     check_reply_markup,
@@ -133,7 +133,7 @@ class BotApiMethods:
 
     async def get_updates(self, request: BotRequest) -> Any:
         if self._world.webhook_url:
-            raise WEBHOOK_CONFLICT
+            raise webhook_conflict()
         params = request.params
         allowed = params.get("allowed_updates")
         return await self._world.updates.fetch(
@@ -209,7 +209,7 @@ class BotApiMethods:
         if chat is None:
             raise bad_request("chat not found")
         if chat.blocked:
-            raise BLOCKED
+            raise blocked()
         return chat
 
     async def send_message(self, request: BotRequest) -> Any:

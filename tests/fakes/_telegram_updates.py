@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from contextlib import suppress
 
-from tests.fakes._telegram_errors import POLL_CONFLICT
+from tests.fakes._telegram_errors import poll_conflict
 from tests.fakes._telegram_records import JsonDict
 
 # Update kinds Telegram leaves out unless a bot asks for them by name.
@@ -95,7 +95,7 @@ class UpdateQueue:
                 break
             await self._pulse.wait(remaining)
             if generation != self._poll_generation:
-                raise POLL_CONFLICT
+                raise poll_conflict()
         if batch:
             self._on_delivered(batch)
         return batch
