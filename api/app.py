@@ -28,6 +28,7 @@ from api.db.types import contact_key_from_kek, use_contact_key
 from api.endorsements.retention import start_sweeping, stop_sweeping
 from api.endorsements.web import close_pages as close_endorser_pages
 from api.endorsements.web import install as install_endorser_pages
+from api.heap import startup_frozen
 from api.mail import Mailer
 from api.pictures.cards import configure_cache
 from api.portfolio.web import install as install_portfolio_page
@@ -87,7 +88,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         news = start_delivery(app.state, telegram)
         contacts_sweep = start_sweeping(app.state.sessions, settings)
         try:
-            yield
+            with startup_frozen():
+                yield
         finally:
             await stop_sweeping(contacts_sweep)
             await stop_delivery(news)

@@ -57,6 +57,7 @@ from sqlalchemy.engine import make_url
 
 from api.db.engine import create_engine, create_session_factory
 from api.db.migrate import upgrade
+from api.heap import startup_frozen
 from api.skills.catalogue import Catalogue, default_catalogue
 from api.skills.matcher import SkillMatcher
 from bench.conversations import HOTEL_INTERNSHIP, ONBOARDING, Line, Player, ScriptError, self_check
@@ -182,6 +183,34 @@ def database_label(database_url: str | None) -> str:
     return f"{name} at {url.render_as_string(hide_password=True)}"
 
 
+async def _measure(
+    api: FakeBotApi,
+    learners: list[Learner],
+    lines: Sequence[Line],
+    figures: Figures,
+    pace: Pace | None,
+) -> None:
+    """All learners play at once; the run's figures go into ``figures``."""
+    if pace is not None:
+        # A paced run is too short for a whole script: each learner first plays,
+        # unmeasured and all at once, a part of it of random length (up to half), so
+        # that the measured actions come from all of it.
+        lengths = random.Random(-1)
+        await asyncio.gather(
+            *(
+                _play(api, one, lines, Figures(), until=lengths.randrange(len(lines) // 2))
+                for one in learners
+            )
+        )
+        pace.start()
+    started = time.perf_counter()
+    polls_before = len(api.calls_to("getUpdates"))
+    async with asyncio.timeout(RUN_TIMEOUT):
+        await asyncio.gather(*(_play(api, learner, lines, figures, pace) for learner in learners))
+    figures.seconds = time.perf_counter() - started
+    figures.polls = len(api.calls_to("getUpdates")) - polls_before
+
+
 async def run_ours(
     n_chats: int,
     lines: Sequence[Line],
@@ -210,29 +239,10 @@ async def run_ours(
                 # One learner first, so drawing the picture cards and SQLAlchemy's
                 # first queries are not counted against the load.
                 await _play(api, Learner(first - 1, random.Random(0)), lines, Figures())
+                # As the service does once it has started (api/app.py).
                 learners = [Learner(first + i, random.Random(i)) for i in range(n_chats)]
-                if pace is not None:
-                    # A paced run is too short for a whole script: each learner first
-                    # plays, unmeasured and all at once, a part of it of random length
-                    # (up to half), so that the measured actions come from all of it.
-                    lengths = random.Random(-1)
-                    await asyncio.gather(
-                        *(
-                            _play(
-                                api, one, lines, Figures(), until=lengths.randrange(len(lines) // 2)
-                            )
-                            for one in learners
-                        )
-                    )
-                    pace.start()
-                started = time.perf_counter()
-                polls_before = len(api.calls_to("getUpdates"))
-                async with asyncio.timeout(RUN_TIMEOUT):
-                    await asyncio.gather(
-                        *(_play(api, learner, lines, figures, pace) for learner in learners)
-                    )
-                figures.seconds = time.perf_counter() - started
-                figures.polls = len(api.calls_to("getUpdates")) - polls_before
+                with startup_frozen():
+                    await _measure(api, learners, lines, figures, pace)
         finally:
             await engine.dispose()
     return figures
