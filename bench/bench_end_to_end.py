@@ -239,8 +239,8 @@ async def run_ours(
                 # One learner first, so drawing the picture cards and SQLAlchemy's
                 # first queries are not counted against the load.
                 await _play(api, Learner(first - 1, random.Random(0)), lines, Figures())
-                # As the service does once it has started (api/app.py).
                 learners = [Learner(first + i, random.Random(i)) for i in range(n_chats)]
+                # As the service does once it has started (api/app.py).
                 with startup_frozen():
                     await _measure(api, learners, lines, figures, pace)
         finally:
